@@ -1,0 +1,296 @@
+/*
+ * demo-race.c -- a shared counter without and with a lock.
+ *
+ * N threads each add 1 to one shared counter `iters` times.  With
+ * sync=none the increment is a relaxed atomic load followed by a relaxed
+ * atomic store of value+1: well-defined C, yet two threads that read the
+ * same value both write value+1 and one update is lost, exactly the
+ * read-modify-write race of Python's `value = value + 1`.  lock (a pthread
+ * mutex), atomic (fetch_add) and local (a private sum added once) are exact;
+ * the summary shows what each costs.
+ *
+ * Each iteration first spends what CPython spends on a small statement
+ * (about 50 ns, work_statement()), so a run lasts long enough, and a GIL
+ * switches often enough, to show what CPython shows.
+ *
+ * The race only shows if threads overlap: on 2 cores a thread can finish a
+ * million increments inside one time slice.  So every thread waits at a
+ * start gate, spinning with sched_yield, until all exist; then they are
+ * released together.
+ *
+ * Under a GIL (gil=new|old) the threads take the GIL-like lock and reach a
+ * safe point at each loop back-edge.  body=plain has no safe point between
+ * the read and the write, so no update is lost (CPython 3.11 loses none);
+ * body=call makes a call in between, which is a safe point, so a switch can
+ * fall between read and write and whole time slices of work are lost (as in
+ * CPython).  A thread blocked on the mutex gives the GIL up while it waits,
+ * as Lock.acquire does; otherwise it would wait forever for a holder that
+ * waits for the GIL.
+ *
+ * Lock waits are recorded only when they last 20 us or more (the thread
+ * really slept): shorter ones are counted in its wait time but not drawn,
+ * which keeps millions of brief hand-offs from flooding the trace.
+ */
+
+#include "config.h"
+
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parlab.h"
+
+enum race_sync { RACE_NONE, RACE_LOCK, RACE_ATOMIC, RACE_LOCAL };
+enum race_body { RACE_PLAIN, RACE_CALL };
+
+#define RACE_SHOWN_WAIT_NS	(20 * NS_PER_US)
+
+static const struct param_spec race_params[] = {
+	{ "threads", PARAM_INT, "10", 1, PARLAB_MAX_WORKERS, NULL,
+	    "threads incrementing the counter" },
+	{ "iters", PARAM_INT, "1000000", 1, 100000000, NULL,
+	    "increments per thread" },
+	{ "sync", PARAM_CHOICE, "none", 0, 0, "none|lock|atomic|local",
+	    "none: racy read then write; lock: a mutex; atomic: fetch_add; "
+	    "local: a private sum added at the end" },
+	{ "gil", PARAM_CHOICE, "none", 0, 0, "none|new|old",
+	    "run the threads under a GIL-like lock" },
+	{ "body", PARAM_CHOICE, "plain", 0, 0, "plain|call",
+	    "plain: read, add, write; call: a function call between the "
+	    "read and the write (a GIL safe point)" },
+	{ NULL, 0, NULL, 0, 0, NULL, NULL }
+};
+
+struct race {
+	struct run		*run;
+	enum race_sync		 sync;
+	enum race_body		 body;
+	uint64_t		 iters;
+	unsigned		 nthreads;
+	struct gil		 gil;
+	int			 use_gil;
+	pthread_mutex_t		 mutex;
+	atomic_uint		 arrived;
+	atomic_int		 go;
+	_Atomic uint64_t	 counter;
+	uint64_t		 lock_waits;	/* shown waits, under mutex */
+};
+
+/* Wait at the start gate until every thread exists (or the run stops). */
+static void
+race_gate(struct race *rc)
+{
+	atomic_fetch_add(&rc->arrived, 1);
+	while (!atomic_load_explicit(&rc->go, memory_order_acquire) &&
+	    !run_stopping(rc->run))
+		sched_yield();
+}
+
+/*
+ * The call in body=call: a function call is a safe point, where a GIL
+ * holder may be asked to let another thread run.
+ */
+static __attribute__((noinline)) void
+race_call(struct worker *w)
+{
+	gil_safepoint(w->gil, w);
+	__asm__ __volatile__("" ::: "memory");
+}
+
+/*
+ * Take the mutex.  A thread that cannot have it at once gives up the GIL
+ * while it blocks, and shows the wait only when it really slept.
+ */
+static void
+race_lock(struct race *rc, struct worker *w)
+{
+	uint64_t	t0, t1;
+
+	if (pthread_mutex_trylock(&rc->mutex) == 0)
+		return;
+	t0 = trace_now(w->trace);
+	gil_drop(w->gil, w);
+	pthread_mutex_lock(&rc->mutex);
+	t1 = trace_now(w->trace);
+	if (t1 - t0 >= RACE_SHOWN_WAIT_NS) {
+		trace_state_at(w->trace, w->lane, STATE_WAIT_LOCK, t0);
+		trace_state_at(w->trace, w->lane, STATE_RUNNING, t1);
+		rc->lock_waits++;
+	}
+	if (w->gil != NULL) {
+		/* Not under the mutex: the GIL holder may want it next. */
+		pthread_mutex_unlock(&rc->mutex);
+		gil_take(w->gil, w);
+		race_lock(rc, w);
+	}
+}
+
+/* One thread: iters increments of the shared counter. */
+static void *
+race_worker(void *arg)
+{
+	struct worker	*w = arg;
+	struct race	*rc = w->arg;
+	uint64_t	 i, v, local = 0;
+
+	trace_state(w->trace, w->lane, STATE_STARTING);
+	race_gate(rc);
+	gil_take(w->gil, w);
+	for (i = 0; i < rc->iters; i++) {
+		work_statement();	/* what the interpreter spends per loop */
+		switch (rc->sync) {
+		case RACE_NONE:
+			v = atomic_load_explicit(&rc->counter,
+			    memory_order_relaxed);
+			if (rc->body == RACE_CALL)
+				race_call(w);
+			atomic_store_explicit(&rc->counter, v + 1,
+			    memory_order_relaxed);
+			break;
+		case RACE_LOCK:
+			race_lock(rc, w);
+			v = atomic_load_explicit(&rc->counter,
+			    memory_order_relaxed);
+			if (rc->body == RACE_CALL)
+				race_call(w);
+			atomic_store_explicit(&rc->counter, v + 1,
+			    memory_order_relaxed);
+			pthread_mutex_unlock(&rc->mutex);
+			break;
+		case RACE_ATOMIC:
+			if (rc->body == RACE_CALL)
+				race_call(w);
+			atomic_fetch_add_explicit(&rc->counter, 1,
+			    memory_order_relaxed);
+			break;
+		case RACE_LOCAL:
+			if (rc->body == RACE_CALL)
+				race_call(w);
+			local++;
+			break;
+		}
+		/* The loop's back-edge: two bytecodes' worth of ticks for the
+		 * old GIL, one safe point. */
+		w->ticks++;
+		gil_safepoint(w->gil, w);
+		if ((i & 0xffff) == 0xffff) {
+			trace_point(w->trace, w->lane, EV_CPU, 0);
+			if (run_stopping(rc->run))
+				break;
+		}
+	}
+	if (rc->sync == RACE_LOCAL)
+		atomic_fetch_add(&rc->counter, local);
+	gil_drop(w->gil, w);
+	trace_lane_cpu(w->trace, w->lane, clock_thread_cpu_ns());
+	trace_state(w->trace, w->lane, STATE_DONE);
+	return NULL;
+}
+
+/* Report what arrived, what was lost, and what it cost. */
+static void
+race_report(struct race *rc, struct run *r)
+{
+	uint64_t	expected = (uint64_t)rc->nthreads * rc->iters;
+	uint64_t	actual = atomic_load(&rc->counter);
+	uint64_t	lost = expected > actual ? expected - actual : 0;
+	double		ms = (double)r->wall_ns / 1e6;
+
+	run_metric_int(r, "expected", (int64_t)expected);
+	run_metric_int(r, "actual", (int64_t)actual);
+	run_metric_int(r, "lost", (int64_t)lost);
+	run_metric_float(r, "lost_pct", expected ? 100.0 * (double)lost /
+	    (double)expected : 0);
+	run_metric_float(r, "ns_per_increment", (double)r->wall_ns /
+	    (double)(expected ? expected : 1));
+	if (rc->use_gil) {
+		run_metric_int(r, "gil_switches", (int64_t)rc->gil.switches);
+		run_metric_float(r, "gil_wait_ms", (double)rc->gil.wait_ns /
+		    1e6);
+	}
+	if (rc->sync == RACE_LOCK)
+		run_metric_int(r, "lock_waits_shown", (int64_t)rc->lock_waits);
+	run_note(r, "%u threads x %llu increments: expected %llu, "
+	    "counted %llu, lost %llu (%.1f %%) in %.1f ms",
+	    rc->nthreads, (unsigned long long)rc->iters,
+	    (unsigned long long)expected, (unsigned long long)actual,
+	    (unsigned long long)lost,
+	    expected ? 100.0 * (double)lost / (double)expected : 0.0, ms);
+	if (lost > 0)
+		run_note(r, "two threads read the same value and both wrote "
+		    "value+1: each such pair loses an update");
+	else if (rc->sync == RACE_NONE && rc->use_gil)
+		run_note(r, "no switch can fall between the read and the "
+		    "write: the GIL only changes hands at safe points");
+}
+
+/* Run the race demo. */
+static int
+race_run(struct run *r, char **cause)
+{
+	struct race	 rc;
+	struct trace	*tr;
+	struct worker	*w;
+	pthread_t	*tids;
+	char		 name[32];
+	unsigned	 i, nlanes;
+	int		 error;
+
+	memset(&rc, 0, sizeof rc);
+	rc.run = r;
+	rc.nthreads = (unsigned)params_int(&r->params, "threads");
+	rc.iters = (uint64_t)params_int(&r->params, "iters");
+	rc.sync = (enum race_sync)params_choice(&r->params, "sync");
+	rc.body = (enum race_body)params_choice(&r->params, "body");
+	rc.use_gil = gil_mode_parse(params_text(&r->params, "gil")) != GIL_NONE;
+	nlanes = rc.nthreads + (rc.use_gil ? 1 : 0);
+	if ((tr = run_trace(r, nlanes, cause)) == NULL)
+		return -1;
+	gil_init(&rc.gil, gil_mode_parse(params_text(&r->params, "gil")), 0, 0,
+	    tr, rc.use_gil ? (int)rc.nthreads : -1);
+	if (rc.use_gil)
+		trace_lane_init(tr, rc.nthreads, "GIL", LANE_GIL);
+	pthread_mutex_init(&rc.mutex, NULL);
+	atomic_init(&rc.counter, 0);
+
+	w = xcalloc(rc.nthreads, sizeof *w);
+	tids = xcalloc(rc.nthreads, sizeof *tids);
+	for (i = 0; i < rc.nthreads; i++) {
+		snprintf(name, sizeof name, "T%u", i);
+		trace_lane_init(tr, i, name, LANE_THREAD);
+		w[i].run = r;
+		w[i].trace = tr;
+		w[i].lane = i;
+		w[i].index = i;
+		w[i].gil = rc.use_gil ? &rc.gil : NULL;
+		w[i].arg = &rc;
+	}
+	run_begin(r);
+	error = run_threads_start(r, tids, w, rc.nthreads, race_worker, cause);
+	/* Open the gate even on failure, so started threads can finish. */
+	while (error == 0 && atomic_load(&rc.arrived) < rc.nthreads)
+		sched_yield();
+	atomic_store_explicit(&rc.go, 1, memory_order_release);
+	if (error == 0)
+		run_threads_join(tids, rc.nthreads);
+	run_end(r);
+
+	if (error == 0 && run_stopping(r)) {
+		*cause = xstrdup("stopped before the end");
+		error = -1;
+	}
+	if (error == 0)
+		race_report(&rc, r);
+	pthread_mutex_destroy(&rc.mutex);
+	gil_free(&rc.gil);
+	free(tids);
+	free(w);
+	return error == 0 ? 0 : -1;
+}
+
+const struct demo_class demo_race_class = {
+	.name = "race",
+	.summary = "a shared counter without and with a lock",
+	.params = race_params,
+	.run = race_run,
+};

@@ -1,0 +1,36 @@
+/*
+ * demo.c -- the registry of demo classes.
+ *
+ * Every demo is a const struct demo_class in its own demo-*.c file; this
+ * table is the only place that lists them, and the only place to add one.
+ * The CLI, the TUI and lesson files all find demos here.
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "parlab.h"
+
+const struct demo_class *const demo_classes[] = {
+	&demo_gen_class,
+	&demo_threads_class,
+	&demo_race_class,
+	&demo_queue_class,
+	&demo_procs_class,
+	&demo_pool_class,
+	&demo_async_class,
+	NULL
+};
+
+/* The demo class called name, or NULL. */
+const struct demo_class *
+demo_find(const char *name)
+{
+	const struct demo_class *const *dc;
+
+	for (dc = demo_classes; *dc != NULL; dc++)
+		if (strcmp((*dc)->name, name) == 0)
+			return *dc;
+	return NULL;
+}

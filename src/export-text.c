@@ -1,0 +1,199 @@
+/*
+ * export-text.c -- the headless summary: figures, workers, ASCII timeline.
+ *
+ * Readable in 80 columns: the timeline is a label column and 64 columns of
+ * glyphs, one lane a row, each glyph the state that dominated that slice of
+ * time (timeline.c decides which).  A value lane shows digits: the queue's
+ * depth, or which thread holds the GIL.  The legend is printed with it,
+ * since a glyph alone explains nothing.
+ */
+
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parlab.h"
+
+#define TEXT_COLS	64
+#define TEXT_MAX_LANES	24
+
+/* One digit or letter for a small number: 0-9, a-z, then '*'. */
+static char
+export_text_digit(int64_t v)
+{
+	if (v < 0)
+		return ' ';
+	if (v < 10)
+		return (char)('0' + v);
+	if (v < 36)
+		return (char)('a' + v - 10);
+	return '*';
+}
+
+/* One lane as a row of glyphs. */
+static void
+export_text_lane(FILE *f, const struct timeline *tl, unsigned lane,
+    uint64_t t1)
+{
+	const struct trace_lane	*l = trace_lane(tl->trace, lane);
+	uint8_t			 st[TEXT_COLS];
+	int64_t			 val[TEXT_COLS];
+	unsigned		 c, holder;
+
+	fprintf(f, "%-8.8s|", l->name);
+	if (l->type == LANE_GIL || l->type == LANE_COUNTER) {
+		timeline_fold_counter(tl, lane, 0, t1, TEXT_COLS, val);
+		for (c = 0; c < TEXT_COLS; c++) {
+			if (val[c] == TL_NOVALUE || val[c] < 0) {
+				fputc(l->type == LANE_GIL && val[c] == -1 ?
+				    '-' : ' ', f);
+			} else if (l->type == LANE_GIL) {
+				/* The holder's lane; threads are T0, T1.. */
+				holder = (unsigned)val[c];
+				fputc(export_text_digit(holder), f);
+			} else
+				fputc(export_text_digit(val[c]), f);
+		}
+	} else {
+		timeline_fold(tl, lane, 0, t1, TEXT_COLS, st);
+		for (c = 0; c < TEXT_COLS; c++)
+			fputc(trace_states[st[c]].ascii, f);
+	}
+	fputs("|\n", f);
+}
+
+/*
+ * The ASCII timeline of a run, from 0 to the end of the run; at most
+ * max_lanes lanes are drawn, then a count of the rest.
+ */
+void
+export_text_timeline(FILE *f, const struct timeline *tl, unsigned max_lanes,
+    int legend)
+{
+	uint64_t	t1 = tl->t_end ? tl->t_end : 1;
+	unsigned	lane, shown = 0;
+	char		end[32];
+
+	for (lane = 0; lane < tl->nlanes; lane++) {
+		if (shown == max_lanes) {
+			fprintf(f, "%8s  ... and %u more lanes\n", "",
+			    tl->nlanes - lane);
+			break;
+		}
+		export_text_lane(f, tl, lane, t1);
+		shown++;
+	}
+	snprintf(end, sizeof end, "%.1f ms", (double)t1 / 1e6);
+	fprintf(f, "%8s 0%*s\n", "", TEXT_COLS, end);
+	if (legend)
+		export_text_legend(f);
+}
+
+/* The legend: every state's glyph and meaning, and the value lanes. */
+void
+export_text_legend(FILE *f)
+{
+	int	s;
+
+	fputs("legend:", f);
+	for (s = STATE_STARTING; s < STATE_DONE; s++)
+		fprintf(f, "%s '%c' %s", s == STATE_STARTING ? "" : ",",
+		    trace_states[s].ascii, trace_states[s].name);
+	fputs(", ' ' idle or done\n", f);
+	fputs("        GIL lane: the holder's lane number, '-' nobody; "
+	    "queue lane: depth\n", f);
+}
+
+/* Print a metric's value as text. */
+static void
+export_text_metric(FILE *f, const struct metric *m)
+{
+	size_t	i;
+
+	fprintf(f, "  %-20s ", m->key);
+	switch (m->type) {
+	case METRIC_INT:
+		fprintf(f, "%" PRId64, m->i);
+		break;
+	case METRIC_FLOAT:
+		fprintf(f, "%.3f", m->f);
+		break;
+	case METRIC_BOOL:
+		fputs(m->i ? "yes" : "no", f);
+		break;
+	case METRIC_INTS:
+		for (i = 0; i < m->nints && i < 16; i++)
+			fprintf(f, "%s%" PRId64, i ? ", " : "", m->ints[i]);
+		if (m->nints > 16)
+			fprintf(f, ", ... (%zu in all)", m->nints);
+		break;
+	case METRIC_TEXT:
+		fputs(m->text, f);
+		break;
+	}
+	fputc('\n', f);
+}
+
+/* Print the worker table: one row per worker lane (at most 24). */
+static void
+export_text_workers(FILE *f, const struct trace *tr)
+{
+	struct lane_stats	st;
+	unsigned		lane, shown = 0, c;
+
+	fprintf(f, "  %-8s %10s %10s %10s  %s\n", "lane", "cpu ms", "wait ms",
+	    "io ms", "cores");
+	for (lane = 0; lane < trace_lanes(tr); lane++) {
+		if (!run_is_worker_lane(tr, lane))
+			continue;
+		if (shown++ == TEXT_MAX_LANES) {
+			fprintf(f, "  ...\n");
+			break;
+		}
+		run_lane_stats(tr, lane, &st);
+		fprintf(f, "  %-8.8s %10.1f %10.1f %10.1f  ",
+		    trace_lane(tr, lane)->name, st.cpu_ms, st.wait_ms,
+		    st.io_ms);
+		for (c = 0; c < 64; c++)
+			if (st.cores & (1ULL << c))
+				fprintf(f, "%u ", c);
+		fputc('\n', f);
+	}
+}
+
+/* The whole text summary of a finished run. */
+int
+export_text(FILE *f, struct run *r)
+{
+	struct trace	*tr = atomic_load(&r->trace);
+	struct timeline	*tl;
+	size_t		 i;
+
+	fprintf(f, "%s:", r->cls->name);
+	for (i = 0; i < r->params.n; i++)
+		fprintf(f, " %s=%s", r->params.v[i].spec->name,
+		    r->params.v[i].text);
+	fprintf(f, "\n  %-20s %.1f\n", "wall_ms", (double)r->wall_ns / 1e6);
+	for (i = 0; i < r->nmetrics; i++)
+		export_text_metric(f, &r->metrics[i]);
+	for (i = 0; i < r->nnotes; i++)
+		fprintf(f, "  %s\n", r->notes[i]);
+	if (tr == NULL)
+		return 0;
+	fputc('\n', f);
+	export_text_workers(f, tr);
+	fputc('\n', f);
+	if (!trace_recording(tr)) {
+		fputs("(recording was off: --no-trace)\n", f);
+		return 0;
+	}
+	tl = timeline_create(tr);
+	timeline_finish(tl, r->end_trace_ns);
+	export_text_timeline(f, tl, TEXT_MAX_LANES, 1);
+	timeline_destroy(tl);
+	fprintf(f, "events %" PRIu64 ", dropped %" PRIu64 "\n",
+	    trace_total_events(tr), trace_total_dropped(tr));
+	return 0;
+}

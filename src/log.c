@@ -1,0 +1,53 @@
+/*
+ * log.c -- messages to stderr and the one way to die.
+ *
+ * fatal() is for bugs and exhausted resources.  Before it prints, it calls
+ * the cleanup hook (the TUI registers tui_done), so a dying parlab never
+ * leaves the terminal in curses mode.
+ */
+
+#include "config.h"
+
+#include <stdlib.h>
+
+#include "parlab.h"
+
+static void (*log_cleanup)(void);
+
+/* Register a function fatal() calls before printing (one at a time). */
+void
+log_set_cleanup(void (*fn)(void))
+{
+	log_cleanup = fn;
+}
+
+/* Print "parlab: message" and exit 1, restoring the terminal first. */
+void
+fatal(const char *fmt, ...)
+{
+	va_list	  ap;
+	void	(*fn)(void) = log_cleanup;
+
+	log_cleanup = NULL;	/* a failing cleanup must not recurse */
+	if (fn != NULL)
+		fn();
+	fputs("parlab: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+/* Print "parlab: message" to stderr and go on. */
+void
+warnx_(const char *fmt, ...)
+{
+	va_list	ap;
+
+	fputs("parlab: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}

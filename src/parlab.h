@@ -1,0 +1,545 @@
+/*
+ * parlab.h -- the one project header.
+ *
+ * Every shared type and prototype lives here, grouped under a banner naming
+ * the file that implements it, in the manner of tmux.h.  Anything not listed
+ * here is static to its file.  Include "config.h" before this header.
+ */
+
+#ifndef PARLAB_H
+#define PARLAB_H
+
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <pthread.h>
+#include <sys/types.h>
+
+#define PARLAB_NORETURN __attribute__((noreturn))
+#define PARLAB_PRINTF(a, b) __attribute__((format(printf, a, b)))
+
+#define NS_PER_US	1000ULL
+#define NS_PER_MS	1000000ULL
+#define NS_PER_SEC	1000000000ULL
+
+/* The most workers (threads, processes) a demo may start. */
+#define PARLAB_MAX_WORKERS	1024
+/* The most lanes one trace may hold (async tasks are lanes too). */
+#define TRACE_MAX_LANES		20000
+/* How many events all the lanes of one trace may hold together. */
+#define TRACE_BUDGET_EVENTS	(4u * 1024 * 1024)
+
+struct run;
+struct trace;
+struct gil;
+
+/* xmalloc.c */
+void	*xmalloc(size_t);
+void	*xcalloc(size_t, size_t);
+void	*xreallocarray(void *, size_t, size_t);
+char	*xstrdup(const char *);
+char	*xstrndup(const char *, size_t);
+int	 xasprintf(char **, const char *, ...) PARLAB_PRINTF(2, 3);
+int	 xvasprintf(char **, const char *, va_list);
+
+/* log.c */
+void	 log_set_cleanup(void (*)(void));
+void	 fatal(const char *, ...) PARLAB_PRINTF(1, 2) PARLAB_NORETURN;
+void	 warnx_(const char *, ...) PARLAB_PRINTF(1, 2);
+
+/* clock.c */
+uint64_t clock_ns(void);
+void	 clock_fake_set(uint64_t);
+void	 clock_fake_advance(uint64_t);
+void	 clock_fake_off(void);
+void	 clock_sleep_ns(uint64_t);
+uint64_t clock_thread_cpu_ns(void);
+
+/* trace.c */
+enum state {
+	STATE_NONE = 0,		/* before the lane's first event */
+	STATE_STARTING,
+	STATE_RUNNING,
+	STATE_WAIT_LOCK,	/* a mutex or the GIL */
+	STATE_IO,		/* blocked sleeping or reading; GIL released */
+	STATE_READY,		/* runnable, waiting for its scheduler */
+	STATE_QUEUE_WAIT,	/* blocked on a full or empty queue */
+	STATE_DONE,
+	STATE_COUNT
+};
+
+enum ev_kind {
+	EV_STATE = 0,		/* state in .state */
+	EV_LOCK_ACQUIRE,	/* arg: lock id */
+	EV_LOCK_RELEASE,
+	EV_GIL_DROP_REQUEST,	/* arg: lane that asked */
+	EV_GIL_SWITCH,		/* on the GIL lane; arg: new holder lane */
+	EV_QUEUE_PUT,		/* arg: depth after the put */
+	EV_QUEUE_GET,		/* arg: depth after the get */
+	EV_YIELD,
+	EV_AWAIT,
+	EV_SPAWN,		/* arg: pid or task index */
+	EV_RESULT,		/* arg: the result value */
+	EV_COUNTER,		/* arg: a counter's value (queue depth, ...) */
+	EV_CPU,			/* arg: the core now running the lane */
+	EV_LABEL,		/* arg: item index the lane now works on */
+	EV_KIND_COUNT
+};
+
+enum lane_type {
+	LANE_THREAD = 0,
+	LANE_PROCESS,
+	LANE_TASK,		/* a generator or coroutine task */
+	LANE_GIL,		/* who holds the GIL (EV_GIL_SWITCH) */
+	LANE_LOOP,		/* an event loop or scheduler */
+	LANE_COUNTER,		/* a value over time (EV_COUNTER) */
+	LANE_TYPE_COUNT
+};
+
+/* One recorded event: 24 bytes, written once by its lane's writer. */
+struct trace_event {
+	uint64_t	ts;		/* ns since the trace started */
+	int64_t		arg;
+	uint16_t	kind;		/* enum ev_kind */
+	uint8_t		state;		/* enum state, for EV_STATE */
+	uint8_t		pad;
+	int16_t		cpu;		/* sched_getcpu(), -1 if unknown */
+	int16_t		pad2;
+};
+
+/*
+ * One lane's header, in the shared mapping.  head and dropped are the only
+ * fields a reader may look at while the run goes on; the accounting fields
+ * belong to the writer until the run has ended.
+ */
+struct trace_lane {
+	char		 name[32];
+	uint32_t	 type;		/* enum lane_type */
+	int32_t		 pid;		/* the process writing it, for LANE_PROCESS */
+	_Atomic uint64_t head;		/* events written so far */
+	_Atomic uint64_t dropped;	/* events lost to a full lane */
+	uint64_t	 since;		/* when the current state began */
+	uint64_t	 state_ns[STATE_COUNT];
+	uint64_t	 cores;		/* bit per core the lane was seen on */
+	uint64_t	 cpu_ns;	/* CPU time, set by trace_lane_cpu() */
+	uint32_t	 state;		/* current state */
+	int32_t		 last_cpu;
+};
+
+struct trace_state_info {
+	const char	*name;		/* "wait-lock" */
+	char		 ascii;		/* glyph on ASCII terminals and in text */
+	const char	*utf8;		/* glyph on UTF-8 terminals */
+	const char	*help;		/* one line for a legend */
+};
+extern const struct trace_state_info trace_states[STATE_COUNT];
+extern const char *const trace_kind_names[EV_KIND_COUNT];
+extern const char *const trace_lane_type_names[LANE_TYPE_COUNT];
+
+struct trace	*trace_create(unsigned, int, char **);
+struct trace	*trace_attach(int, char **);
+void		 trace_destroy(struct trace *);
+int		 trace_fd(const struct trace *);
+void		 trace_lane_init(struct trace *, unsigned, const char *,
+		     enum lane_type);
+int		 trace_recording(const struct trace *);
+uint64_t	 trace_now(const struct trace *);
+void		 trace_state(struct trace *, unsigned, enum state);
+void		 trace_state_at(struct trace *, unsigned, enum state, uint64_t);
+void		 trace_point(struct trace *, unsigned, enum ev_kind, int64_t);
+void		 trace_lane_cpu(struct trace *, unsigned, uint64_t);
+void		 trace_lane_pid(struct trace *, unsigned, pid_t);
+unsigned	 trace_lanes(const struct trace *);
+uint64_t	 trace_capacity(const struct trace *);
+struct trace_lane *trace_lane(const struct trace *, unsigned);
+uint64_t	 trace_count(const struct trace *, unsigned);
+const struct trace_event *trace_events(const struct trace *, unsigned);
+uint64_t	 trace_total_events(const struct trace *);
+uint64_t	 trace_total_dropped(const struct trace *);
+size_t		 trace_mapping_bytes(const struct trace *);
+
+/* timeline.c */
+struct tl_span {
+	uint64_t	t0;
+	uint64_t	t1;		/* end, or the latest time seen if open */
+	uint8_t		state;
+	int16_t		cpu;
+	int64_t		label;		/* last EV_LABEL arg, -1 if none */
+};
+
+struct tl_mark {
+	uint64_t	ts;
+	uint16_t	kind;
+	int64_t		arg;
+};
+
+struct tl_lane {
+	struct tl_span	*spans;
+	size_t		 nspans, spans_cap;
+	struct tl_mark	*marks;		/* point events */
+	size_t		 nmarks, marks_cap;
+	uint64_t	 consumed;	/* events folded in so far */
+	int64_t		 label;
+	int16_t		 cpu;
+};
+
+struct timeline {
+	struct trace	*trace;
+	unsigned	 nlanes;
+	struct tl_lane	*lanes;
+	uint64_t	 t_end;		/* latest timestamp seen */
+	int		 finished;	/* set by timeline_finish() */
+};
+
+struct timeline	*timeline_create(struct trace *);
+void		 timeline_destroy(struct timeline *);
+int		 timeline_update(struct timeline *);
+void		 timeline_finish(struct timeline *, uint64_t);
+void		 timeline_fold(const struct timeline *, unsigned, uint64_t,
+		     uint64_t, unsigned, uint8_t *);
+#define TL_NOVALUE	INT64_MIN
+void		 timeline_fold_counter(const struct timeline *, unsigned,
+		     uint64_t, uint64_t, unsigned, int64_t *);
+void		 timeline_fold_cores(const struct timeline *, unsigned,
+		     uint64_t, uint64_t, unsigned, int32_t *);
+uint64_t	 timeline_state_ns(const struct timeline *, unsigned,
+		     enum state);
+int		 timeline_lane_is_worker(const struct timeline *, unsigned);
+
+/* params.c */
+enum param_type {
+	PARAM_INT,		/* whole number in [min, max] */
+	PARAM_FLOAT,		/* number in [min, max] */
+	PARAM_CHOICE,		/* one word of choices, "none|lock|atomic" */
+	PARAM_LIST		/* comma-separated whole numbers in [min, max] */
+};
+
+struct param_spec {
+	const char	*name;
+	enum param_type	 type;
+	const char	*def;		/* default, in the command-line grammar */
+	double		 min, max;
+	const char	*choices;	/* PARAM_CHOICE: "a|b|c" */
+	const char	*help;
+};
+
+#define PARAMS_MAX	16
+#define PARAM_LIST_MAX	16
+
+struct param_value {
+	const struct param_spec	*spec;
+	int			 set;	/* given explicitly */
+	double			 num;	/* INT, FLOAT; CHOICE: index */
+	int64_t			 list[PARAM_LIST_MAX];
+	unsigned		 nlist;
+	char			 text[160];	/* canonical text form */
+};
+
+struct params {
+	unsigned		 n;
+	struct param_value	 v[PARAMS_MAX];
+};
+
+extern const struct param_spec params_common[];
+int	 params_init(struct params *, const struct param_spec *);
+int	 params_set(struct params *, const char *, char **);
+int	 params_parse(struct params *, const struct param_spec *, int,
+	     char *const *, char **);
+int64_t	 params_int(const struct params *, const char *);
+double	 params_float(const struct params *, const char *);
+int	 params_choice(const struct params *, const char *);
+const char *params_text(const struct params *, const char *);
+const struct param_value *params_get(const struct params *, const char *);
+char	*params_describe(const struct param_spec *);
+char	*params_range(const struct param_spec *);
+
+/* demo.c */
+struct demo_class {
+	const char		*name;		/* "race" */
+	const char		*summary;	/* one line for `parlab list` */
+	const struct param_spec	*params;	/* schema, without the common ones */
+	int			(*run)(struct run *, char **);
+};
+extern const struct demo_class *const demo_classes[];
+const struct demo_class *demo_find(const char *);
+
+/* run.c */
+enum metric_type { METRIC_INT, METRIC_FLOAT, METRIC_BOOL, METRIC_INTS,
+    METRIC_TEXT };
+
+struct metric {
+	char		*key;
+	enum metric_type type;
+	int64_t		 i;
+	double		 f;
+	int64_t		*ints;
+	size_t		 nints;
+	char		*text;
+};
+
+/* Everything a worker thread needs to do its work and report it. */
+struct worker {
+	struct run	*run;
+	struct trace	*trace;
+	unsigned	 lane;
+	unsigned	 index;		/* 0..n-1 among its demo's workers */
+	struct gil	*gil;		/* NULL: no GIL */
+	unsigned	 ticks;		/* units since the last old-GIL check */
+	void		*arg;		/* the demo's own */
+};
+
+struct run {
+	const struct demo_class	*cls;
+	struct params		 params;
+	double			 scale;
+	int			 traced;
+	_Atomic(struct trace *)	 trace;		/* published by run_trace() */
+	atomic_int		 stop;		/* asked to stop early */
+	atomic_int		 finished;
+	uint64_t		 wall_ns;	/* the demo's timed part */
+	uint64_t		 begin_ns;
+	uint64_t		 end_trace_ns;	/* trace time at run_end() */
+	struct metric		*metrics;
+	size_t			 nmetrics;
+	char			**notes;	/* lines for the text summary */
+	size_t			 nnotes;
+	int			 status;	/* 0 ok, -1 failed */
+	char			*cause;
+};
+
+struct run	*run_create(const struct demo_class *, const struct params *,
+		     int);
+void		 run_destroy(struct run *);
+int		 run_execute(struct run *);
+struct trace	*run_trace(struct run *, unsigned, char **);
+void		 run_begin(struct run *);
+void		 run_end(struct run *);
+uint64_t	 run_scaled_ns(const struct run *, double);
+int		 run_stopping(const struct run *);
+void		 run_request_stop(struct run *);
+void		 run_metric_int(struct run *, const char *, int64_t);
+void		 run_metric_float(struct run *, const char *, double);
+void		 run_metric_bool(struct run *, const char *, int);
+void		 run_metric_ints(struct run *, const char *, const int64_t *,
+		     size_t);
+void		 run_metric_text(struct run *, const char *, const char *);
+const struct metric *run_metric(const struct run *, const char *);
+void		 run_note(struct run *, const char *, ...) PARLAB_PRINTF(2, 3);
+int		 run_threads_start(struct run *, pthread_t *, struct worker *,
+		     unsigned, void *(*)(void *), char **);
+void		 run_threads_join(pthread_t *, unsigned);
+int		 run_is_worker_lane(const struct trace *, unsigned);
+
+struct lane_stats {		/* what one worker lane did, in ms */
+	double		 cpu_ms;	/* CPU time, or time running */
+	double		 wait_ms;	/* waiting for a lock, a queue, a turn */
+	double		 io_ms;		/* blocked in I/O or sleep */
+	double		 start_ms;	/* starting up */
+	uint64_t	 cores;		/* bit per core seen */
+};
+void		 run_lane_stats(const struct trace *, unsigned,
+		     struct lane_stats *);
+
+/* work.c */
+void	 work_calibrate(void);
+uint64_t work_units_per_ms(void);
+void	 work_unit(void);
+void	 work_statement(void);
+int	 work_cpu(struct worker *, uint64_t);
+void	 work_io(struct worker *, uint64_t);
+void	 work_spin_ns(uint64_t);
+
+/* gil.c */
+enum gil_mode { GIL_NONE = 0, GIL_NEW, GIL_OLD };
+
+struct gil {
+	enum gil_mode	 mode;
+	uint64_t	 interval_ns;	/* new: the switch interval */
+	unsigned	 check;		/* old: units between releases */
+	struct trace	*trace;
+	int		 lane;		/* the GIL lane, -1 for none */
+
+	pthread_mutex_t	 mutex;
+	pthread_cond_t	 cond;		/* waiters for the GIL */
+	pthread_cond_t	 switch_cond;	/* new: a dropper awaiting the switch */
+	int		 locked;
+	int		 holder;	/* lane of the holder, -1 */
+	uint64_t	 switch_number;
+	atomic_int	 drop_request;
+
+	/* Statistics, under mutex. */
+	uint64_t	 switches;
+	uint64_t	 drop_requests;
+	uint64_t	 failed_wakeups;
+	uint64_t	 wait_ns;
+};
+
+int	 gil_mode_parse(const char *);
+void	 gil_init(struct gil *, enum gil_mode, uint64_t, unsigned,
+	     struct trace *, int);
+void	 gil_free(struct gil *);
+void	 gil_take(struct gil *, struct worker *);
+void	 gil_drop(struct gil *, struct worker *);
+void	 gil_yield(struct gil *, struct worker *);
+
+/*
+ * A safe point (a loop back-edge or a call): give the GIL away if another
+ * thread asked for it (new) or every `check` units (old).  Inline because it
+ * runs once per simulated bytecode.
+ */
+static inline void
+gil_safepoint(struct gil *g, struct worker *w)
+{
+	if (g == NULL || g->mode == GIL_NONE)
+		return;
+	if (g->mode == GIL_NEW) {
+		if (atomic_load_explicit(&g->drop_request,
+		    memory_order_relaxed))
+			gil_yield(g, w);
+	} else if (++w->ticks >= g->check) {
+		/* Keep the remainder, so a loop whose length does not divide
+		 * check meets the release at each of its safe points in turn. */
+		w->ticks -= g->check;
+		gil_yield(g, w);
+	}
+}
+
+/* export-text.c */
+int	 export_text(FILE *, struct run *);
+void	 export_text_timeline(FILE *, const struct timeline *, unsigned, int);
+void	 export_text_legend(FILE *);
+
+/* export-json.c */
+struct json {
+	FILE	*f;
+	int	 first;		/* no comma before the next member */
+};
+int	 export_json(FILE *, struct run *);
+void	 json_string(FILE *, const char *);
+void	 json_key(struct json *, const char *);
+void	 json_double(FILE *, double);
+
+/* export-trace.c */
+int	 export_trace(FILE *, struct run *);
+
+/* demo-*.c */
+extern const struct demo_class demo_race_class;
+extern const struct demo_class demo_threads_class;
+extern const struct demo_class demo_queue_class;
+extern const struct demo_class demo_procs_class;
+extern const struct demo_class demo_pool_class;
+extern const struct demo_class demo_gen_class;
+extern const struct demo_class demo_async_class;
+
+/* proc.c: child processes that never outlive parlab */
+#define PROC_WORKER_ARG	"--parlab-worker"	/* argv[1] of a spawned worker */
+int	 proc_worker_main(int, char **);
+
+/* lesson.c */
+enum lesson_style {		/* inline text styles, may be or'ed */
+	LSTYLE_PLAIN = 0,
+	LSTYLE_EM = 1,
+	LSTYLE_STRONG = 2,
+	LSTYLE_CODE = 4,
+	LSTYLE_LINK = 8
+};
+
+struct lesson_text {		/* a run of text in one style */
+	char		*s;		/* UTF-8, control characters removed */
+	unsigned	 style;
+};
+
+enum lesson_block_type {
+	LBLOCK_HEADING,		/* level 1-6 */
+	LBLOCK_PARA,
+	LBLOCK_ITEM,		/* a list item; level = nesting, 1 = outer */
+	LBLOCK_QUOTE,
+	LBLOCK_CODE,		/* lang, lines */
+	LBLOCK_RUN,		/* demo, params, knobs */
+	LBLOCK_ASK,		/* question, choices or a prediction */
+	LBLOCK_NOTE,		/* speaker notes, presenter mode only */
+	LBLOCK_PAUSE		/* reveal the rest of the page on a key */
+};
+
+struct lesson_choice {
+	struct lesson_text *text;
+	size_t		 ntext;
+	int		 correct;
+};
+
+struct lesson_block {
+	enum lesson_block_type	 type;
+	unsigned		 line;		/* in the source file */
+	int			 level;
+	int			 ordered;	/* ITEM: numbered list */
+	int			 number;	/* ITEM: its number */
+	struct lesson_text	*text;		/* HEADING PARA ITEM QUOTE NOTE, ASK question */
+	size_t			 ntext;
+	char			*lang;		/* CODE */
+	char			**lines;	/* CODE RUN NOTE: raw lines */
+	size_t			 nlines;
+	const struct demo_class	*demo;		/* RUN */
+	struct params		 params;	/* RUN */
+	char			**knobs;	/* RUN: parameters a student may turn */
+	size_t			 nknobs;
+	struct lesson_choice	*choices;	/* ASK */
+	size_t			 nchoices;
+	struct lesson_text	*explain;	/* ASK: shown after answering */
+	size_t			 nexplain;
+	char			*predict;	/* ASK: metric to predict, or NULL */
+	double			 tolerance;	/* ASK: relative, 0.2 = 20 % */
+};
+
+struct lesson_page {
+	struct lesson_block	*blocks;
+	size_t			 nblocks;
+	unsigned		 line;
+};
+
+struct lesson {
+	char			*path;
+	char			*id;
+	char			*title;
+	char			*summary;
+	int			 order;
+	char			*level;
+	double			 autoplay;	/* seconds per page, 0 = off */
+	struct lesson_page	*pages;
+	size_t			 npages;
+};
+
+struct lesson_diag {		/* one problem found in a lesson file */
+	unsigned	 line;
+	int		 error;		/* 1 error, 0 warning */
+	char		*msg;
+};
+
+struct lesson_diags {
+	struct lesson_diag	*v;
+	size_t			 n;
+	size_t			 errors;
+};
+
+struct lesson	*lesson_load(const char *, struct lesson_diags *);
+struct lesson	*lesson_parse(const char *, const char *, size_t,
+		     struct lesson_diags *);
+void		 lesson_destroy(struct lesson *);
+void		 lesson_diags_print(FILE *, const char *,
+		     const struct lesson_diags *);
+void		 lesson_diags_free(struct lesson_diags *);
+char		**lesson_search_path(size_t *);
+struct lesson	**lesson_find_all(size_t *, struct lesson_diags *);
+void		 lesson_free_all(struct lesson **, size_t);
+char		*lesson_resolve(const char *);
+int		 lesson_check_main(int, char **);
+int		 lesson_list(FILE *, int);
+
+/* progress.c */
+int	 progress_reset(void);
+
+/* tui.c */
+int	 tui_main(const char *, const char *, int);
+
+#endif /* PARLAB_H */

@@ -1,0 +1,372 @@
+/*
+ * timeline.c -- events become spans per lane, spans become columns.
+ *
+ * This is the one timeline model: the TUI, the text export and the trace
+ * export all read it.  timeline_update() folds in whatever the writers have
+ * published since the last call (it never waits for them), so the UI can
+ * call it once per frame while a run goes on.
+ *
+ * A lane is a sequence of spans, each one state from t0 to t1.  A state
+ * event closes the open span and opens the next; a change of core (EV_CPU)
+ * or of work item (EV_LABEL) splits the open span so that the per-core view
+ * and labelled pool tasks can be drawn.  The last span of a lane is open:
+ * its t1 is UINT64_MAX and readers clamp it to t_end, the latest time known
+ * (the UI moves t_end to "now" each frame so a running lane keeps growing).
+ * Other point events are kept as marks.
+ *
+ * Folding a time window into N columns gives each column the state that
+ * covered most of it, so a column never lies about what dominated there;
+ * it costs O(spans in the window + N).
+ */
+
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "parlab.h"
+
+/* A timeline over a trace; nothing is read until timeline_update(). */
+struct timeline *
+timeline_create(struct trace *tr)
+{
+	struct timeline	*tl;
+	unsigned	 i;
+
+	tl = xcalloc(1, sizeof *tl);
+	tl->trace = tr;
+	tl->nlanes = trace_lanes(tr);
+	tl->lanes = xcalloc(tl->nlanes, sizeof *tl->lanes);
+	for (i = 0; i < tl->nlanes; i++) {
+		tl->lanes[i].label = -1;
+		tl->lanes[i].cpu = -1;
+	}
+	return tl;
+}
+
+/* Free a timeline (not its trace). */
+void
+timeline_destroy(struct timeline *tl)
+{
+	unsigned	i;
+
+	if (tl == NULL)
+		return;
+	for (i = 0; i < tl->nlanes; i++) {
+		free(tl->lanes[i].spans);
+		free(tl->lanes[i].marks);
+	}
+	free(tl->lanes);
+	free(tl);
+}
+
+/* Close a lane's open span at ts and open one in state st. */
+static void
+timeline_open(struct tl_lane *ll, uint64_t ts, uint8_t st)
+{
+	struct tl_span	*sp;
+
+	if (ll->nspans > 0) {
+		sp = &ll->spans[ll->nspans - 1];
+		if (sp->t1 == UINT64_MAX)
+			sp->t1 = ts < sp->t0 ? sp->t0 : ts;
+	}
+	if (ll->nspans == ll->spans_cap) {
+		ll->spans_cap = ll->spans_cap ? ll->spans_cap * 2 : 16;
+		ll->spans = xreallocarray(ll->spans, ll->spans_cap,
+		    sizeof *ll->spans);
+	}
+	sp = &ll->spans[ll->nspans++];
+	sp->t0 = ts;
+	sp->t1 = UINT64_MAX;
+	sp->state = st;
+	sp->cpu = ll->cpu;
+	sp->label = ll->label;
+}
+
+/* Keep a point event as a mark. */
+static void
+timeline_mark(struct tl_lane *ll, const struct trace_event *e)
+{
+	struct tl_mark	*m;
+
+	if (ll->nmarks == ll->marks_cap) {
+		ll->marks_cap = ll->marks_cap ? ll->marks_cap * 2 : 16;
+		ll->marks = xreallocarray(ll->marks, ll->marks_cap,
+		    sizeof *ll->marks);
+	}
+	m = &ll->marks[ll->nmarks++];
+	m->ts = e->ts;
+	m->kind = e->kind;
+	m->arg = e->arg;
+}
+
+/* Fold one event into its lane. */
+static void
+timeline_event(struct tl_lane *ll, const struct trace_event *e)
+{
+	struct tl_span	*open = ll->nspans ? &ll->spans[ll->nspans - 1] : NULL;
+
+	if (e->cpu >= 0)
+		ll->cpu = e->cpu;
+	switch (e->kind) {
+	case EV_STATE:
+		timeline_open(ll, e->ts, e->state);
+		break;
+	case EV_CPU:
+	case EV_LABEL:
+		if (e->kind == EV_LABEL)
+			ll->label = e->arg;
+		if (open != NULL && open->t1 == UINT64_MAX &&
+		    (open->cpu != ll->cpu || open->label != ll->label))
+			timeline_open(ll, e->ts, open->state);
+		if (e->kind == EV_LABEL)
+			timeline_mark(ll, e);
+		break;
+	default:
+		timeline_mark(ll, e);
+		break;
+	}
+}
+
+/* Fold in every event published since the last call; returns how many. */
+int
+timeline_update(struct timeline *tl)
+{
+	const struct trace_event	*ev;
+	struct tl_lane			*ll;
+	uint64_t			 n, i, count = 0;
+	unsigned			 lane;
+
+	for (lane = 0; lane < tl->nlanes; lane++) {
+		ll = &tl->lanes[lane];
+		n = trace_count(tl->trace, lane);
+		if (n == ll->consumed)
+			continue;
+		ev = trace_events(tl->trace, lane);
+		for (i = ll->consumed; i < n; i++) {
+			timeline_event(ll, &ev[i]);
+			if (ev[i].ts > tl->t_end)
+				tl->t_end = ev[i].ts;
+		}
+		count += n - ll->consumed;
+		ll->consumed = n;
+	}
+	return count > INT32_MAX ? INT32_MAX : (int)count;
+}
+
+/* Fold in the last events and fix the end of time at end_ns (if later). */
+void
+timeline_finish(struct timeline *tl, uint64_t end_ns)
+{
+	timeline_update(tl);
+	if (end_ns > tl->t_end)
+		tl->t_end = end_ns;
+	tl->finished = 1;
+}
+
+/* The end of a span, open spans clamped to the latest time known. */
+static inline uint64_t
+timeline_span_end(const struct timeline *tl, const struct tl_span *sp)
+{
+	return sp->t1 == UINT64_MAX ? (tl->t_end > sp->t0 ? tl->t_end : sp->t0)
+	    : sp->t1;
+}
+
+/* Index of the first span of a lane that ends after t. */
+static size_t
+timeline_first_span(const struct timeline *tl, const struct tl_lane *ll,
+    uint64_t t)
+{
+	size_t	lo = 0, hi = ll->nspans, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (timeline_span_end(tl, &ll->spans[mid]) <= t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * Fold a lane's window [t0, t1) into ncols columns: out[c] is the state that
+ * covered most of column c, STATE_NONE where nothing did.
+ */
+void
+timeline_fold(const struct timeline *tl, unsigned lane, uint64_t t0,
+    uint64_t t1, unsigned ncols, uint8_t *out)
+{
+	const struct tl_lane	*ll = &tl->lanes[lane];
+	const struct tl_span	*sp;
+	uint64_t		(*acc)[STATE_COUNT];
+	uint64_t		 a, b, ca, cb, best, covered, width;
+	size_t			 i;
+	unsigned		 c, c0, c1, s;
+
+	if (ncols == 0)
+		return;
+	memset(out, STATE_NONE, ncols);
+	if (t1 <= t0)
+		return;
+	acc = xcalloc(ncols, sizeof *acc);
+	width = t1 - t0;
+	for (i = timeline_first_span(tl, ll, t0); i < ll->nspans; i++) {
+		sp = &ll->spans[i];
+		if (sp->t0 >= t1)
+			break;
+		a = sp->t0 < t0 ? t0 : sp->t0;
+		b = timeline_span_end(tl, sp);
+		if (b > t1)
+			b = t1;
+		if (b <= a)
+			continue;
+		c0 = (unsigned)((a - t0) * ncols / width);
+		c1 = (unsigned)((b - 1 - t0) * ncols / width);
+		for (c = c0; c <= c1 && c < ncols; c++) {
+			ca = t0 + (uint64_t)c * width / ncols;
+			cb = t0 + (uint64_t)(c + 1) * width / ncols;
+			acc[c][sp->state] += (b < cb ? b : cb) -
+			    (a > ca ? a : ca);
+		}
+	}
+	for (c = 0; c < ncols; c++) {
+		ca = t0 + (uint64_t)c * width / ncols;
+		cb = t0 + (uint64_t)(c + 1) * width / ncols;
+		covered = 0;
+		for (s = 1; s < STATE_COUNT; s++)
+			covered += acc[c][s];
+		acc[c][STATE_NONE] += cb - ca > covered ? cb - ca - covered : 0;
+		best = 0;
+		for (s = 0; s < STATE_COUNT; s++) {
+			if (acc[c][s] > best) {
+				best = acc[c][s];
+				out[c] = (uint8_t)s;
+			}
+		}
+	}
+	free(acc);
+}
+
+/*
+ * Fold a value lane: out[c] is the value in column c, carried from before
+ * it when nothing changed there, TL_NOVALUE before the first value and after
+ * the latest time known.  A counter (EV_COUNTER, a queue's depth) shows the
+ * highest value in the column; the GIL lane (EV_GIL_SWITCH, the holder's
+ * lane or -1 for nobody) shows the last.
+ */
+void
+timeline_fold_counter(const struct timeline *tl, unsigned lane, uint64_t t0,
+    uint64_t t1, unsigned ncols, int64_t *out)
+{
+	const struct tl_lane	*ll = &tl->lanes[lane];
+	const struct tl_mark	*m;
+	int64_t			 carry = TL_NOVALUE;
+	size_t			 i;
+	unsigned		 c;
+
+	for (c = 0; c < ncols; c++)
+		out[c] = TL_NOVALUE;
+	if (t1 <= t0 || ncols == 0)
+		return;
+	for (i = 0; i < ll->nmarks; i++) {
+		m = &ll->marks[i];
+		if (m->kind != EV_COUNTER && m->kind != EV_GIL_SWITCH)
+			continue;
+		if (m->ts < t0) {
+			carry = m->arg;
+			continue;
+		}
+		if (m->ts >= t1)
+			break;
+		c = (unsigned)((m->ts - t0) * ncols / (t1 - t0));
+		if (m->kind == EV_GIL_SWITCH || out[c] == TL_NOVALUE ||
+		    out[c] < m->arg)
+			out[c] = m->arg;
+	}
+	for (c = 0; c < ncols; c++) {
+		if (out[c] == TL_NOVALUE)
+			out[c] = carry;
+		else
+			carry = out[c];
+		if (t0 + (uint64_t)c * (t1 - t0) / ncols > tl->t_end)
+			out[c] = TL_NOVALUE;
+	}
+}
+
+/*
+ * The per-core view: out[core * ncols + c] is the worker lane that ran
+ * longest on that core in column c (judged span by span), or -1.
+ */
+void
+timeline_fold_cores(const struct timeline *tl, unsigned ncores, uint64_t t0,
+    uint64_t t1, unsigned ncols, int32_t *out)
+{
+	const struct tl_span	*sp;
+	uint64_t		*best, a, b, ca, cb, ov, width;
+	size_t			 i, n = (size_t)ncores * ncols;
+	unsigned		 lane, c, c0, c1, k;
+
+	for (i = 0; i < n; i++)
+		out[i] = -1;
+	if (t1 <= t0 || n == 0)
+		return;
+	best = xcalloc(n, sizeof *best);
+	width = t1 - t0;
+	for (lane = 0; lane < tl->nlanes; lane++) {
+		if (!timeline_lane_is_worker(tl, lane))
+			continue;
+		const struct tl_lane *ll = &tl->lanes[lane];
+		for (i = timeline_first_span(tl, ll, t0); i < ll->nspans;
+		    i++) {
+			sp = &ll->spans[i];
+			if (sp->t0 >= t1)
+				break;
+			if (sp->state != STATE_RUNNING || sp->cpu < 0 ||
+			    (unsigned)sp->cpu >= ncores)
+				continue;
+			a = sp->t0 < t0 ? t0 : sp->t0;
+			b = timeline_span_end(tl, sp);
+			if (b > t1)
+				b = t1;
+			if (b <= a)
+				continue;
+			c0 = (unsigned)((a - t0) * ncols / width);
+			c1 = (unsigned)((b - 1 - t0) * ncols / width);
+			for (c = c0; c <= c1 && c < ncols; c++) {
+				ca = t0 + (uint64_t)c * width / ncols;
+				cb = t0 + (uint64_t)(c + 1) * width / ncols;
+				ov = (b < cb ? b : cb) - (a > ca ? a : ca);
+				k = (unsigned)sp->cpu * ncols + c;
+				if (ov > best[k]) {
+					best[k] = ov;
+					out[k] = (int32_t)lane;
+				}
+			}
+		}
+	}
+	free(best);
+}
+
+/* Total time a lane spent in one state, as the timeline knows it. */
+uint64_t
+timeline_state_ns(const struct timeline *tl, unsigned lane, enum state st)
+{
+	const struct tl_lane	*ll = &tl->lanes[lane];
+	uint64_t		 n = 0;
+	size_t			 i;
+
+	for (i = 0; i < ll->nspans; i++)
+		if (ll->spans[i].state == st)
+			n += timeline_span_end(tl, &ll->spans[i]) -
+			    ll->spans[i].t0;
+	return n;
+}
+
+/* Whether a lane is a worker (thread, process, task), not a synthetic one. */
+int
+timeline_lane_is_worker(const struct timeline *tl, unsigned lane)
+{
+	return run_is_worker_lane(tl->trace, lane);
+}

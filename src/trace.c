@@ -1,0 +1,424 @@
+/*
+ * trace.c -- per-lane single-writer event logs in one shared mapping.
+ *
+ * A run has lanes: one per worker (thread, process, task) and a few
+ * synthetic ones (the GIL holder, the event loop, a queue's depth).  Each
+ * lane owns a fixed array of events in one MAP_SHARED mapping made before
+ * any fork, backed by a memfd so that an exec'd child can map it too.
+ *
+ * The model is a log, not a wrapping ring: the timeline needs the start of
+ * the run as much as its end, so a full lane keeps what it has and counts
+ * what it could not store in `dropped`.  A writer never blocks and never
+ * makes a system call: it reads the clock (vDSO), asks for its core (rseq),
+ * fills the slot at `head` and then publishes it with a release store of
+ * head + 1.  A reader (the UI, an exporter) loads head with acquire and may
+ * read every slot below it while the writer goes on.
+ *
+ * One writer per lane at a time: a worker writes its own lane; a synthetic
+ * lane is written only under the lock it describes (the GIL mutex, the
+ * queue mutex), which orders its writers.
+ *
+ * Each lane also keeps the time it spent in each state.  This accounting
+ * runs whether or not events are recorded, so a run with --no-trace reports
+ * the same figures and costs only the event stores less.
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "parlab.h"
+
+#define TRACE_MAGIC	0x7061726c61625431ULL	/* "parlabT1" */
+#define TRACE_MIN_CAP	256
+#define TRACE_MAX_CAP	(1u << 20)
+
+struct trace_hdr {
+	uint64_t	magic;
+	uint64_t	size;		/* bytes in the mapping */
+	uint64_t	t0;		/* clock_ns() when the trace began */
+	uint32_t	nlanes;
+	uint32_t	cap;		/* events per lane */
+	int32_t		recording;
+	uint32_t	pad;
+};
+
+struct trace {
+	struct trace_hdr	*hdr;
+	struct trace_lane	*lanes;
+	struct trace_event	*events;
+	size_t			 size;
+	int			 fd;	/* memfd, -1 if anonymous */
+};
+
+const struct trace_state_info trace_states[STATE_COUNT] = {
+	[STATE_NONE] =       { "none",       ' ', " ", "not started" },
+	[STATE_STARTING] =   { "starting",   '+', "\xe2\x96\xb9",	/* ▹ */
+	    "starting up" },
+	[STATE_RUNNING] =    { "running",    '#', "\xe2\x96\x88",	/* █ */
+	    "running on a core" },
+	[STATE_WAIT_LOCK] =  { "wait-lock",  '!', "\xe2\x96\x92",	/* ▒ */
+	    "waiting for a lock or the GIL" },
+	[STATE_IO] =         { "io",         '~', "\xe2\x89\x88",	/* ≈ */
+	    "blocked in I/O or sleep" },
+	[STATE_READY] =      { "ready",      '.', "\xc2\xb7",		/* · */
+	    "ready, waiting for its scheduler" },
+	[STATE_QUEUE_WAIT] = { "queue-wait", '=', "\xe2\x95\x90",	/* ═ */
+	    "blocked on a full or empty queue" },
+	[STATE_DONE] =       { "done",       ' ', " ", "finished" },
+};
+
+const char *const trace_kind_names[EV_KIND_COUNT] = {
+	"state", "lock-acquire", "lock-release", "gil-drop-request",
+	"gil-switch", "queue-put", "queue-get", "yield", "await", "spawn",
+	"result", "counter", "cpu", "label"
+};
+
+const char *const trace_lane_type_names[LANE_TYPE_COUNT] = {
+	"thread", "process", "task", "gil", "loop", "counter"
+};
+
+static int	trace_map(struct trace *, int, size_t, char **);
+
+/* Bytes a trace of nlanes lanes of cap events needs. */
+static size_t
+trace_size(unsigned nlanes, unsigned cap)
+{
+	size_t	page = (size_t)sysconf(_SC_PAGESIZE);
+	size_t	n;
+
+	n = sizeof(struct trace_hdr) + nlanes * sizeof(struct trace_lane);
+	n = (n + 63) & ~(size_t)63;
+	n += (size_t)nlanes * cap * sizeof(struct trace_event);
+	return (n + page - 1) & ~(page - 1);
+}
+
+/* Lay the header, lanes and events over a mapped region. */
+static void
+trace_layout(struct trace *tr)
+{
+	char	*base = (char *)tr->hdr;
+	size_t	 off;
+
+	off = sizeof(struct trace_hdr);
+	tr->lanes = (struct trace_lane *)(base + off);
+	off += tr->hdr->nlanes * sizeof(struct trace_lane);
+	off = (off + 63) & ~(size_t)63;
+	tr->events = (struct trace_event *)(base + off);
+}
+
+/*
+ * Make a trace of nlanes lanes.  The events are spread over the lanes from a
+ * fixed budget; untouched pages cost no memory, so a lane's capacity is
+ * address space, not RSS.  Returns NULL with a cause if the mapping fails.
+ */
+struct trace *
+trace_create(unsigned nlanes, int recording, char **cause)
+{
+	struct trace	*tr;
+	unsigned	 cap, i;
+	size_t		 size;
+	int		 fd = -1;
+
+	if (nlanes == 0 || nlanes > TRACE_MAX_LANES) {
+		xasprintf(cause, "a trace holds 1 to %u lanes, not %u",
+		    TRACE_MAX_LANES, nlanes);
+		return NULL;
+	}
+	cap = TRACE_BUDGET_EVENTS / nlanes;
+	if (cap < TRACE_MIN_CAP)
+		cap = TRACE_MIN_CAP;
+	if (cap > TRACE_MAX_CAP)
+		cap = TRACE_MAX_CAP;
+	size = trace_size(nlanes, cap);
+
+#ifdef HAVE_MEMFD_CREATE
+	fd = memfd_create("parlab-trace", MFD_CLOEXEC);
+	if (fd != -1 && ftruncate(fd, (off_t)size) == -1) {
+		close(fd);
+		fd = -1;
+	}
+#endif
+	tr = xcalloc(1, sizeof *tr);
+	if (trace_map(tr, fd, size, cause) != 0) {
+		if (fd != -1)
+			close(fd);
+		free(tr);
+		return NULL;
+	}
+	tr->hdr->magic = TRACE_MAGIC;
+	tr->hdr->size = size;
+	tr->hdr->nlanes = nlanes;
+	tr->hdr->cap = cap;
+	tr->hdr->recording = recording;
+	tr->hdr->t0 = clock_ns();
+	trace_layout(tr);
+	for (i = 0; i < nlanes; i++) {
+		snprintf(tr->lanes[i].name, sizeof tr->lanes[i].name, "L%u",
+		    i);
+		tr->lanes[i].last_cpu = -1;
+	}
+	return tr;
+}
+
+/* Map size bytes of fd (or anonymous shared memory when fd is -1). */
+static int
+trace_map(struct trace *tr, int fd, size_t size, char **cause)
+{
+	void	*p;
+	int	 flags = MAP_SHARED | MAP_NORESERVE;
+
+	if (fd == -1)
+		flags |= MAP_ANONYMOUS;
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, flags, fd, 0);
+	if (p == MAP_FAILED) {
+		xasprintf(cause, "cannot map %zu bytes for the trace: %s",
+		    size, strerror(errno));
+		return -1;
+	}
+	tr->hdr = p;
+	tr->size = size;
+	tr->fd = fd;
+	return 0;
+}
+
+/* Map an existing trace from an inherited memfd (a spawned child). */
+struct trace *
+trace_attach(int fd, char **cause)
+{
+	struct trace		*tr;
+	struct trace_hdr	 hdr;
+
+	if (pread(fd, &hdr, sizeof hdr, 0) != (ssize_t)sizeof hdr ||
+	    hdr.magic != TRACE_MAGIC) {
+		xasprintf(cause, "fd %d is not a parlab trace", fd);
+		return NULL;
+	}
+	tr = xcalloc(1, sizeof *tr);
+	if (trace_map(tr, fd, hdr.size, cause) != 0) {
+		free(tr);
+		return NULL;
+	}
+	trace_layout(tr);
+	return tr;
+}
+
+/* Unmap and free a trace; the memfd closes with it. */
+void
+trace_destroy(struct trace *tr)
+{
+	if (tr == NULL)
+		return;
+	munmap(tr->hdr, tr->size);
+	if (tr->fd != -1)
+		close(tr->fd);
+	free(tr);
+}
+
+/* The memfd behind the trace, for a child to inherit; -1 if none. */
+int
+trace_fd(const struct trace *tr)
+{
+	return tr->fd;
+}
+
+/* Name a lane and give it a type; call before any worker writes to it. */
+void
+trace_lane_init(struct trace *tr, unsigned lane, const char *name,
+    enum lane_type type)
+{
+	struct trace_lane	*l = &tr->lanes[lane];
+
+	snprintf(l->name, sizeof l->name, "%s", name);
+	l->type = type;
+	l->pid = (int32_t)getpid();
+}
+
+/* Whether events are stored (--no-trace switches this off). */
+int
+trace_recording(const struct trace *tr)
+{
+	return tr->hdr->recording;
+}
+
+/* Nanoseconds since the trace began. */
+uint64_t
+trace_now(const struct trace *tr)
+{
+	return clock_ns() - tr->hdr->t0;
+}
+
+/* Store one event on a lane, or count it dropped if the lane is full. */
+static inline void
+trace_append(struct trace *tr, unsigned lane, uint64_t ts, enum ev_kind kind,
+    enum state st, int cpu, int64_t arg)
+{
+	struct trace_lane	*l = &tr->lanes[lane];
+	struct trace_event	*e;
+	uint64_t		 h;
+
+	h = atomic_load_explicit(&l->head, memory_order_relaxed);
+	if (h >= tr->hdr->cap) {
+		atomic_fetch_add_explicit(&l->dropped, 1,
+		    memory_order_relaxed);
+		return;
+	}
+	e = &tr->events[(size_t)lane * tr->hdr->cap + h];
+	e->ts = ts;
+	e->arg = arg;
+	e->kind = (uint16_t)kind;
+	e->state = (uint8_t)st;
+	e->cpu = (int16_t)cpu;
+	atomic_store_explicit(&l->head, h + 1, memory_order_release);
+}
+
+/* Note the core a lane runs on; returns it. */
+static inline int
+trace_core(struct trace_lane *l)
+{
+	int	cpu;
+
+#ifdef HAVE_SCHED_GETCPU
+	cpu = sched_getcpu();
+#else
+	cpu = -1;
+#endif
+	if (cpu >= 0 && cpu < 64)
+		l->cores |= 1ULL << cpu;
+	l->last_cpu = cpu;
+	return cpu;
+}
+
+/* Move a lane into a new state: account the old one, record the change. */
+void
+trace_state(struct trace *tr, unsigned lane, enum state st)
+{
+	trace_state_at(tr, lane, st, trace_now(tr));
+}
+
+/*
+ * The same, at a time the caller read earlier (trace_now()): a worker that
+ * only learns afterwards that a wait was long enough to show uses this.
+ */
+void
+trace_state_at(struct trace *tr, unsigned lane, enum state st, uint64_t now)
+{
+	struct trace_lane	*l = &tr->lanes[lane];
+	int			 cpu;
+
+	if (l->state != STATE_NONE && now > l->since)
+		l->state_ns[l->state] += now - l->since;
+	l->state = st;
+	l->since = now;
+	cpu = trace_core(l);
+	if (tr->hdr->recording)
+		trace_append(tr, lane, now, EV_STATE, st, cpu, 0);
+}
+
+/*
+ * Record a point event.  EV_CPU is only stored when the core changed, so a
+ * worker may call it often to feed the per-core view.
+ */
+void
+trace_point(struct trace *tr, unsigned lane, enum ev_kind kind, int64_t arg)
+{
+	struct trace_lane	*l = &tr->lanes[lane];
+	int			 old = l->last_cpu, cpu;
+
+	cpu = trace_core(l);
+	if (kind == EV_CPU) {
+		if (cpu == old)
+			return;
+		arg = cpu;
+	}
+	if (tr->hdr->recording)
+		trace_append(tr, lane, trace_now(tr), kind, STATE_NONE, cpu,
+		    arg);
+}
+
+/* Record the CPU time a lane's worker used, when it finishes. */
+void
+trace_lane_cpu(struct trace *tr, unsigned lane, uint64_t ns)
+{
+	tr->lanes[lane].cpu_ns = ns;
+}
+
+/* Record which process writes a lane (spawned and forked children). */
+void
+trace_lane_pid(struct trace *tr, unsigned lane, pid_t pid)
+{
+	tr->lanes[lane].pid = (int32_t)pid;
+}
+
+/* How many lanes the trace has. */
+unsigned
+trace_lanes(const struct trace *tr)
+{
+	return tr->hdr->nlanes;
+}
+
+/* How many events one lane can hold. */
+uint64_t
+trace_capacity(const struct trace *tr)
+{
+	return tr->hdr->cap;
+}
+
+/* A lane's header. */
+struct trace_lane *
+trace_lane(const struct trace *tr, unsigned lane)
+{
+	return &tr->lanes[lane];
+}
+
+/* Events published on a lane so far; every slot below is readable. */
+uint64_t
+trace_count(const struct trace *tr, unsigned lane)
+{
+	return atomic_load_explicit(&tr->lanes[lane].head,
+	    memory_order_acquire);
+}
+
+/* A lane's events, valid up to trace_count(). */
+const struct trace_event *
+trace_events(const struct trace *tr, unsigned lane)
+{
+	return &tr->events[(size_t)lane * tr->hdr->cap];
+}
+
+/* Events stored on all lanes. */
+uint64_t
+trace_total_events(const struct trace *tr)
+{
+	uint64_t	n = 0;
+	unsigned	i;
+
+	for (i = 0; i < tr->hdr->nlanes; i++)
+		n += trace_count(tr, i);
+	return n;
+}
+
+/* Events lost to full lanes, on all lanes. */
+uint64_t
+trace_total_dropped(const struct trace *tr)
+{
+	uint64_t	n = 0;
+	unsigned	i;
+
+	for (i = 0; i < tr->hdr->nlanes; i++)
+		n += atomic_load_explicit(&tr->lanes[i].dropped,
+		    memory_order_relaxed);
+	return n;
+}
+
+/* The size of the shared mapping, for the summary. */
+size_t
+trace_mapping_bytes(const struct trace *tr)
+{
+	return tr->size;
+}
