@@ -1,1 +1,140 @@
-exit 0
+# tests/lib.sh -- helpers for the shell tests; source it first.
+#
+# The harness exports PARLAB (the built binary), top_srcdir and TMUX_PROG.
+# Run a test by hand with: PARLAB=src/parlab top_srcdir=. sh tests/x.sh
+
+set -u
+: "${PARLAB:=src/parlab}"
+: "${top_srcdir:=.}"
+: "${TMUX_PROG:=$(command -v tmux || true)}"
+
+TEST_NAME=$(basename "$0" .sh)
+TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/parlab-$TEST_NAME.XXXXXX")
+checks=0
+
+# Remove the temp dir (and a tmux server, if one was started) at exit.
+test_cleanup() {
+	if [ -n "${TMUX_SOCK:-}" ]; then
+		"$TMUX_PROG" -L "$TMUX_SOCK" kill-server 2>/dev/null || true
+	fi
+	rm -rf "$TEST_TMP"
+}
+trap test_cleanup EXIT
+
+# Fail the test with a message.
+fail() {
+	echo "FAIL: $TEST_NAME: $*" >&2
+	exit 1
+}
+
+# Count a passed check and say what it was.
+ok() {
+	checks=$((checks + 1))
+	echo "ok $checks - $*"
+}
+
+# Finish: print the count of checks.
+done_testing() {
+	echo "$checks passed, 0 failed"
+	exit 0
+}
+
+# json_num KEY FILE: a top-level number (or true/false) from a JSON object.
+json_num() {
+	sed -n "s/.*\"$1\":\(-\{0,1\}[0-9.eE+-]*\|true\|false\|null\)[,}].*/\1/p" "$2" | head -n 1
+}
+
+# json_raw KEY FILE: the raw text of a value up to the next key (arrays).
+json_array() {
+	sed -n "s/.*\"$1\":\(\[[^]]*\]\).*/\1/p" "$2" | head -n 1
+}
+
+# expect_exit CODE CMD...: run CMD, fail unless it exits CODE.  Its stdout
+# and stderr are kept in $TEST_TMP/out and $TEST_TMP/err.
+expect_exit() {
+	want=$1
+	shift
+	"$@" >"$TEST_TMP/out" 2>"$TEST_TMP/err"
+	got=$?
+	[ "$got" = "$want" ] || fail "'$*' exited $got, not $want; stderr: $(cat "$TEST_TMP/err")"
+}
+
+# fcmp A OP B: compare two decimal numbers with awk (OP: < <= > >= ==).
+fcmp() {
+	awk -v a="$1" -v b="$3" "BEGIN { exit !(a $2 b) }"
+}
+
+# valid_json FILE: fail unless FILE parses as JSON (python3 when present).
+valid_json() {
+	if command -v python3 >/dev/null 2>&1; then
+		python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$1" ||
+		    fail "$1 is not valid JSON"
+	else
+		head -c 1 "$1" | grep -q '{' || fail "$1 does not start an object"
+	fi
+}
+
+# children_of PID: the pids whose parent is PID, from /proc.
+children_of() {
+	parent=$1
+	for s in /proc/[0-9]*/stat; do
+		ppid=$(sed 's/.*) [A-Za-z] \([0-9]*\).*/\1/' "$s" 2>/dev/null)
+		if [ "$ppid" = "$parent" ]; then
+			s=${s#/proc/}
+			echo "${s%/stat}"
+		fi
+	done
+	return 0
+}
+
+# --- tmux: each test gets its own server and socket directory ----------
+
+# tmux_start W H CMD: start a detached session running CMD in a W x H pane.
+# The pane writes the command's exit status to $TEST_TMP/status at the end.
+tmux_start() {
+	[ -n "$TMUX_PROG" ] || { echo "tmux not installed: skipped"; exit 77; }
+	unset TMUX
+	export TMUX_TMPDIR="$TEST_TMP"
+	TMUX_SOCK="parlab-$$"
+	"$TMUX_PROG" -L "$TMUX_SOCK" -f /dev/null new-session -d -x "$1" -y "$2" \
+	    -e LANG="${TMUX_LANG:-C.UTF-8}" -e TERM=xterm-256color \
+	    "$3; echo \$? > '$TEST_TMP/status'; sleep 600" ||
+	    fail "tmux cannot start"
+}
+
+# tmux_keys KEYS...: type into the pane.
+tmux_keys() {
+	"$TMUX_PROG" -L "$TMUX_SOCK" send-keys -t 0 "$@"
+}
+
+# tmux_capture: the pane's text now.
+tmux_capture() {
+	"$TMUX_PROG" -L "$TMUX_SOCK" capture-pane -p -t 0
+}
+
+# tmux_wait PATTERN [SECONDS]: poll the pane every 0.1 s until it shows
+# PATTERN (grep -E); fail with the last capture after the timeout.
+tmux_wait() {
+	limit=$(( ${2:-10} * 10 ))
+	i=0
+	while [ $i -lt $limit ]; do
+		tmux_capture > "$TEST_TMP/pane" 2>/dev/null
+		grep -q -E -- "$1" "$TEST_TMP/pane" && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	cat "$TEST_TMP/pane" >&2
+	fail "the pane never showed '$1'"
+}
+
+# tmux_wait_exit [SECONDS]: wait for the pane command to end; prints status.
+tmux_wait_exit() {
+	limit=$(( ${1:-10} * 10 ))
+	i=0
+	while [ $i -lt $limit ]; do
+		[ -s "$TEST_TMP/status" ] && { cat "$TEST_TMP/status"; return 0; }
+		sleep 0.1
+		i=$((i + 1))
+	done
+	fail "the program did not exit"
+}
