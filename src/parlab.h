@@ -447,8 +447,10 @@ enum lesson_style {		/* inline text styles, may be or'ed */
 };
 
 struct lesson_text {		/* a run of text in one style */
-	char		*s;		/* UTF-8, control characters removed */
+	char		*s;		/* UTF-8, control characters removed;
+					   "\n" alone: a hard line break */
 	unsigned	 style;
+	char		*url;		/* LSTYLE_LINK: the target, else NULL */
 };
 
 enum lesson_block_type {
@@ -475,6 +477,7 @@ struct lesson_block {
 	int			 level;
 	int			 ordered;	/* ITEM: numbered list */
 	int			 number;	/* ITEM: its number */
+	int			 task;		/* ITEM: -1 not a task, 0 [ ], 1 [x] */
 	struct lesson_text	*text;		/* HEADING PARA ITEM QUOTE NOTE, ASK question */
 	size_t			 ntext;
 	char			*lang;		/* CODE */
@@ -506,12 +509,14 @@ struct lesson {
 	int			 order;
 	char			*level;
 	double			 autoplay;	/* seconds per page, 0 = off */
+	unsigned		 id_line;	/* where id: was given, 0 if not */
 	struct lesson_page	*pages;
 	size_t			 npages;
 };
 
 struct lesson_diag {		/* one problem found in a lesson file */
-	unsigned	 line;
+	char		*file;		/* NULL: the file being checked */
+	unsigned	 line;		/* 0: the whole file */
 	int		 error;		/* 1 error, 0 warning */
 	char		*msg;
 };
@@ -525,6 +530,11 @@ struct lesson_diags {
 struct lesson	*lesson_load(const char *, struct lesson_diags *);
 struct lesson	*lesson_parse(const char *, const char *, size_t,
 		     struct lesson_diags *);
+struct lesson	*lesson_read(const char *, struct lesson_diags *);
+struct lesson	*lesson_build(const char *, const char *, size_t,
+		     struct lesson_diags *);
+void		 lesson_diag(struct lesson_diags *, unsigned, int,
+		     const char *, ...) PARLAB_PRINTF(4, 5);
 void		 lesson_destroy(struct lesson *);
 void		 lesson_diags_print(FILE *, const char *,
 		     const struct lesson_diags *);
@@ -537,6 +547,15 @@ int		 lesson_check_main(int, char **);
 int		 lesson_list(FILE *, int);
 
 /* progress.c */
+struct progress;
+struct progress	*progress_load(char **);
+void	 progress_page_seen(struct progress *, const char *, unsigned,
+	     unsigned);
+void	 progress_answer(struct progress *, const char *, unsigned, int);
+int	 progress_percent(const struct progress *, const char *, unsigned);
+int	 progress_save(struct progress *, char **);
+void	 progress_free(struct progress *);
+char	*progress_path(char **);
 int	 progress_reset(void);
 
 /* tui.c */
