@@ -133,7 +133,6 @@ race_worker(void *arg)
 	struct race	*rc = w->arg;
 	uint64_t	 i, v, local = 0;
 
-	trace_state(w->trace, w->lane, STATE_STARTING);
 	race_gate(rc);
 	gil_take(w->gil, w);
 	for (i = 0; i < rc->iters; i++) {

@@ -98,12 +98,38 @@ export_text_legend(FILE *f)
 	int	s;
 
 	fputs("legend:", f);
-	for (s = STATE_STARTING; s < STATE_DONE; s++)
-		fprintf(f, "%s '%c' %s", s == STATE_STARTING ? "" : ",",
-		    trace_states[s].ascii, trace_states[s].name);
+	for (s = STATE_STARTING; s < STATE_DONE; s++) {
+		if (s == STATE_READY)
+			fputs("\n       ", f);
+		fprintf(f, " '%c' %s%s", trace_states[s].ascii,
+		    trace_states[s].name, s + 1 < STATE_DONE ? "," : "");
+	}
 	fputs(", ' ' idle or done\n", f);
 	fputs("        GIL lane: the holder's lane number, '-' nobody; "
 	    "queue lane: depth\n", f);
+}
+
+/* Print text indented by two, wrapped at word boundaries to 78 columns. */
+static void
+export_text_wrap(FILE *f, const char *text)
+{
+	const char	*p = text, *end, *sp;
+	size_t		 width = 76;
+
+	while (*p != '\0') {
+		end = p + strlen(p);
+		if ((size_t)(end - p) > width) {
+			end = p + width;
+			for (sp = end; sp > p && *sp != ' '; sp--)
+				;
+			if (sp > p)
+				end = sp;
+		}
+		fprintf(f, "  %s%.*s\n", p == text ? "" : "  ",
+		    (int)(end - p), p);
+		p = *end == ' ' ? end + 1 : end;
+		width = 74;
+	}
 }
 
 /* Print a metric's value as text. */
@@ -179,7 +205,7 @@ export_text(FILE *f, struct run *r)
 	for (i = 0; i < r->nmetrics; i++)
 		export_text_metric(f, &r->metrics[i]);
 	for (i = 0; i < r->nnotes; i++)
-		fprintf(f, "  %s\n", r->notes[i]);
+		export_text_wrap(f, r->notes[i]);
 	if (tr == NULL)
 		return 0;
 	fputc('\n', f);

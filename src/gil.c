@@ -98,6 +98,19 @@ gil_show_holder(struct gil *g, int lane)
 		trace_point(g->trace, (unsigned)g->lane, EV_GIL_SWITCH, lane);
 }
 
+/*
+ * Put the worker's lane in state st unless it is there already: the old GIL
+ * retakes the lock every `check` units, and recording each retake would fill
+ * the lane with events that change nothing.  Only the lane's own worker
+ * calls this, so reading its current state is safe.
+ */
+static void
+gil_show_state(struct worker *w, enum state st)
+{
+	if (trace_lane(w->trace, w->lane)->state != (uint32_t)st)
+		trace_state(w->trace, w->lane, st);
+}
+
 /* Wait on cond for at most ns; returns ETIMEDOUT if the time ran out. */
 static int
 gil_timedwait(struct gil *g, uint64_t ns)
@@ -123,13 +136,13 @@ gil_take(struct gil *g, struct worker *w)
 	int		waited = 0;
 
 	if (g == NULL || g->mode == GIL_NONE) {
-		trace_state(w->trace, w->lane, STATE_RUNNING);
+		gil_show_state(w, STATE_RUNNING);
 		return;
 	}
 	pthread_mutex_lock(&g->mutex);
 	if (g->locked) {
 		waited = 1;
-		trace_state(w->trace, w->lane, STATE_WAIT_LOCK);
+		gil_show_state(w, STATE_WAIT_LOCK);
 		t0 = clock_ns();
 		while (g->locked) {
 			if (g->mode == GIL_NEW) {
@@ -152,7 +165,10 @@ gil_take(struct gil *g, struct worker *w)
 					g->failed_wakeups++;
 			}
 		}
-		g->wait_ns += clock_ns() - t0;
+		t0 = clock_ns() - t0;
+		g->wait_ns += t0;
+		if (t0 > g->max_wait_ns)
+			g->max_wait_ns = t0;
 	}
 	g->locked = 1;
 	g->switch_number++;
@@ -165,7 +181,7 @@ gil_take(struct gil *g, struct worker *w)
 	atomic_store(&g->drop_request, 0);
 	pthread_cond_signal(&g->switch_cond);
 	pthread_mutex_unlock(&g->mutex);
-	trace_state(w->trace, w->lane, STATE_RUNNING);
+	gil_show_state(w, STATE_RUNNING);
 }
 
 /* Release the lock under mutex and wake one waiter. */
@@ -207,6 +223,9 @@ gil_yield(struct gil *g, struct worker *w)
 	pthread_mutex_lock(&g->mutex);
 	gil_release_locked(g);
 	if (g->mode == GIL_NEW && atomic_load(&g->drop_request)) {
+		/* From here the thread waits: first for the switch, then in
+		 * gil_take() for its next turn. */
+		gil_show_state(w, STATE_WAIT_LOCK);
 		sn = g->switch_number;
 		while (g->switch_number == sn)
 			pthread_cond_wait(&g->switch_cond, &g->mutex);

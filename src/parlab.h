@@ -34,6 +34,7 @@
 struct run;
 struct trace;
 struct gil;
+struct proc_ctx;
 
 /* xmalloc.c */
 void	*xmalloc(size_t);
@@ -261,6 +262,9 @@ struct demo_class {
 	const char		*summary;	/* one line for `parlab list` */
 	const struct param_spec	*params;	/* schema, without the common ones */
 	int			(*run)(struct run *, char **);
+	/* A worker process's body (proc.c), found by name after a spawn. */
+	int			(*worker)(struct proc_ctx *, int, char **,
+				    char **);
 };
 extern const struct demo_class *const demo_classes[];
 const struct demo_class *demo_find(const char *);
@@ -374,6 +378,7 @@ struct gil {
 	uint64_t	 drop_requests;
 	uint64_t	 failed_wakeups;
 	uint64_t	 wait_ns;
+	uint64_t	 max_wait_ns;	/* the longest single wait */
 };
 
 int	 gil_mode_parse(const char *);
@@ -406,6 +411,47 @@ gil_safepoint(struct gil *g, struct worker *w)
 	}
 }
 
+/*
+ * evloop.c: a single-threaded event loop in the spirit of redis ae.c.  One
+ * pass: wait for the nearest timer or a ready fd (poll), call the file
+ * handlers, then the due timers.  A timer callback returns its next
+ * interval in ns, or EVLOOP_NOMORE.  Times are clock_ns(), so the fake
+ * clock drives it in tests (with EVLOOP_DONT_WAIT).
+ */
+#define EVLOOP_READ		1
+#define EVLOOP_WRITE		2
+#define EVLOOP_DONT_WAIT	1		/* evloop_pass(): poll, never block */
+#define EVLOOP_NOMORE		(-1)		/* a timer callback: do not repeat */
+
+struct evloop;
+typedef void	evloop_file_fn(struct evloop *, int, int, void *);
+typedef int64_t	evloop_timer_fn(struct evloop *, int64_t, void *);
+typedef int	evloop_hook_fn(struct evloop *, void *);
+
+struct evloop_stats {
+	uint64_t	passes;
+	uint64_t	files_fired;
+	uint64_t	timers_fired;
+	uint64_t	max_busy_ns;	/* longest stretch away from poll */
+	uint64_t	max_late_ns;	/* latest a timer fired after its time */
+};
+
+struct evloop	*evloop_create(int);
+void		 evloop_destroy(struct evloop *);
+int		 evloop_file_add(struct evloop *, int, int, evloop_file_fn *,
+		     void *, char **);
+void		 evloop_file_del(struct evloop *, int, int);
+int64_t		 evloop_timer_add(struct evloop *, uint64_t, evloop_timer_fn *,
+		     void *);
+int		 evloop_timer_del(struct evloop *, int64_t);
+size_t		 evloop_timers(const struct evloop *);
+void		 evloop_set_before(struct evloop *, evloop_hook_fn *, void *);
+void		 evloop_set_after(struct evloop *, evloop_hook_fn *, void *);
+int		 evloop_pass(struct evloop *, int);
+void		 evloop_run(struct evloop *);
+void		 evloop_stop(struct evloop *);
+void		 evloop_stats(const struct evloop *, struct evloop_stats *);
+
 /* export-text.c */
 int	 export_text(FILE *, struct run *);
 void	 export_text_timeline(FILE *, const struct timeline *, unsigned, int);
@@ -435,6 +481,38 @@ extern const struct demo_class demo_async_class;
 
 /* proc.c: child processes that never outlive parlab */
 #define PROC_WORKER_ARG	"--parlab-worker"	/* argv[1] of a spawned worker */
+#define PROC_MSG_ERROR	0	/* message type: the child failed, body text */
+#define PROC_MSG_MAX	(64u * 1024 * 1024 + 4096)	/* largest body */
+enum proc_start { PROC_FORK, PROC_SPAWN };
+
+/* A child as its parent sees it. */
+struct proc {
+	pid_t		 pid;		/* -1 once reaped */
+	unsigned	 lane;
+	int		 in;		/* results from the child, -1 closed */
+	int		 out;		/* tasks to the child, -1 if none */
+	int		 status;	/* wait status once reaped */
+};
+
+/* What a worker process's body is given. */
+struct proc_ctx {
+	struct trace	*trace;
+	unsigned	 lane;
+	int		 in;		/* tasks from the parent, -1 if none */
+	int		 out;		/* results to the parent */
+	enum proc_start	 how;
+	struct worker	*w;		/* for work_cpu() and work_io() */
+};
+
+int	 proc_start(struct proc *, enum proc_start, struct trace *, unsigned,
+	     int, const char *, int, char **, char **);
+int	 proc_ready(struct proc *, unsigned, int);
+int	 proc_send(int, uint32_t, const void *, size_t);
+int	 proc_recv(int, uint32_t *, void **, size_t *, char **);
+void	 proc_close_tasks(struct proc *);
+int	 proc_wait(struct proc *, char **);
+unsigned proc_stop_all(void);
+unsigned proc_live(void);
 int	 proc_worker_main(int, char **);
 
 /* lesson.c */
@@ -558,7 +636,179 @@ void	 progress_free(struct progress *);
 char	*progress_path(char **);
 int	 progress_reset(void);
 
+/* theme.c */
+enum theme_role {		/* what a piece of the screen means */
+	ROLE_NORMAL = 0,
+	ROLE_TITLE,		/* the top bar */
+	ROLE_STATUS,		/* the bottom bar */
+	ROLE_HEADING,
+	ROLE_EMPH,
+	ROLE_STRONG,
+	ROLE_CODE,		/* inline code and code blocks */
+	ROLE_LINK,
+	ROLE_BOX,		/* frames, rules, the run block */
+	ROLE_SELECTED,		/* the menu's cursor */
+	ROLE_DIM,		/* summaries, hints */
+	ROLE_MESSAGE,
+	ROLE_ERROR,
+	ROLE_RIGHT,		/* a right answer */
+	ROLE_WRONG,
+	ROLE_NOTES,		/* speaker notes */
+	ROLE_AXIS,		/* the time axis, lane names */
+	ROLE_VALUE,		/* GIL holder and queue depth digits */
+	ROLE_STATE,		/* + enum state: a timeline state */
+	ROLE_COUNT = ROLE_STATE + STATE_COUNT
+};
+
+#define THEME_BOLD	0x1
+#define THEME_UNDERLINE	0x2
+#define THEME_REVERSE	0x4
+#define THEME_DIM	0x8
+#define THEME_NOCOLOR	(-2)	/* fg/bg not set: the terminal's default */
+
+struct theme_style {
+	int16_t		 fg, bg;	/* 0-255, -1 default, THEME_NOCOLOR */
+	unsigned	 flags;
+};
+
+struct theme {
+	char			name[64];
+	struct theme_style	role[ROLE_COUNT];
+};
+
+const char	*theme_role_name(int);
+void		 theme_default(struct theme *);
+int		 theme_parse(struct theme *, const char *, const char *,
+		     char **);
+char		*theme_find(const char *);
+int		 theme_load(struct theme *, const char *, char **);
+
 /* tui.c */
 int	 tui_main(const char *, const char *, int);
+enum tui_screen { TUI_MENU, TUI_LESSON };
+
+struct tui_run {		/* one run of the demo pane, live or done */
+	struct run	*run;
+	pthread_t	 thread;
+	int		 joined;
+	struct timeline	*tl;		/* NULL until the trace appears */
+	uint64_t	 t_total;	/* trace ns: now while live, then the end */
+	char		*label;		/* the knobs it ran with */
+};
+
+struct tui_demo {		/* the demo pane of the current page */
+	const struct lesson_block *block;	/* NULL: the page has none */
+	struct params	 params;	/* the knobs as turned */
+	struct tui_run	*cur, *prev;	/* prev: the last run, for comparison */
+	int		 paused;
+	int		 replaying;
+	unsigned	 speed;		/* replay slowdown: 1, 4 or 16 */
+	uint64_t	 playhead;	/* the trace time drawn up to */
+	uint64_t	 tick_ns;	/* clock at the last tick */
+	uint64_t	 zoom_t0;
+	uint64_t	 zoom_span;	/* 0: fit the runs */
+	unsigned	 ncores;
+};
+
+struct tui_answer {		/* what the student answered to an ask */
+	const struct lesson_block *block;
+	int		 choice;	/* 0-based, -1 for a prediction */
+	double		 value;		/* a prediction */
+	int		 checked;	/* prediction compared with a run */
+	int		 correct;
+};
+
+struct tui_keydef {		/* one line of help */
+	const char	*keys;
+	const char	*what;
+};
+
+struct progress;
+
+struct tui {
+	enum tui_screen	 screen;
+	int		 help, dirty, quit;
+	int		 utf8, color, present;
+	int		 cols, lines;
+	struct theme	 theme;
+
+	struct lesson	**lessons;	/* the menu */
+	size_t		 nlessons, menu_sel, menu_top;
+	struct lesson_diags diags;	/* refused lesson files */
+
+	struct lesson	*lesson;	/* open lesson, NULL on the menu */
+	size_t		 page;
+	unsigned	 reveal;	/* pause markers passed on this page */
+	int		 scroll, content_h, text_h;
+	struct tui_answer *answers;
+	size_t		 nanswers;
+	char		 input[24];	/* a prediction being typed */
+	struct tui_demo	 demo;
+
+	struct progress	*progress;
+	char		*message;
+	int		 message_error;
+	int		 autoplay;	/* presenter: pages advance on a timer */
+	uint64_t	 page_since;	/* clock when the page was opened */
+	uint64_t	 frames;
+};
+
+#define TUI_MIN_COLS	40
+#define TUI_MIN_LINES	12
+#define TUI_FRAME_NS	(NS_PER_SEC / 30)
+
+void		 tui_done(void);
+void		 tui_message(struct tui *, int, const char *, ...)
+		     PARLAB_PRINTF(3, 4);
+unsigned	 tui_attr(const struct tui *, int);
+const char	*tui_glyph(const struct tui *, enum state);
+const char	*tui_sym(const struct tui *, const char *, const char *);
+int		 tui_put(const struct tui *, int, int, int, const char *,
+		     int);
+int		 tui_putn(const struct tui *, int, int, int, const char *,
+		     size_t, int);
+int		 tui_width(const struct tui *, const char *, size_t);
+void		 tui_fill(const struct tui *, int, int, int, const char *,
+		     int);
+
+/* tui-keys.c */
+extern const struct tui_keydef tui_keys_menu[];
+extern const struct tui_keydef tui_keys_lesson[];
+extern const struct tui_keydef tui_keys_demo[];
+extern const struct tui_keydef tui_keys_present[];
+void	 tui_keys_handle(struct tui *, int);
+void	 tui_open_lesson(struct tui *, struct lesson *);
+void	 tui_goto_page(struct tui *, size_t);
+void	 tui_close_lesson(struct tui *);
+int	 tui_page_has_more(const struct tui *);
+
+/* tui-demo.c */
+void	 tui_demo_open(struct tui *, const struct lesson_block *);
+void	 tui_demo_close(struct tui *);
+int	 tui_demo_start(struct tui *);
+void	 tui_demo_stop(struct tui *);
+int	 tui_demo_tick(struct tui *);
+int	 tui_demo_live(const struct tui *);
+int	 tui_demo_knob(struct tui *, int);
+void	 tui_demo_replay(struct tui *);
+void	 tui_demo_zoom(struct tui *, int);
+void	 tui_demo_pan(struct tui *, int);
+void	 tui_demo_export(struct tui *);
+void	 tui_demo_window(const struct tui *, uint64_t *, uint64_t *);
+
+/* view-menu.c */
+void	 view_menu_draw(struct tui *);
+
+/* view-lesson.c */
+void	 view_lesson_draw(struct tui *);
+
+/* view-timeline.c */
+int	 view_timeline_height(const struct tui *, int);
+void	 view_timeline_draw(struct tui *, int, int, int, int);
+void	 view_timeline_legend(struct tui *, int, int, int, int);
+void	 view_timeline_axis_label(char *, size_t, uint64_t, uint64_t);
+
+/* view-help.c */
+void	 view_help_draw(struct tui *);
 
 #endif /* PARLAB_H */

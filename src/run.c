@@ -212,7 +212,8 @@ run_note(struct run *r, const char *fmt, ...)
 }
 
 /*
- * Start n worker threads on fn, one struct worker each.  If one cannot be
+ * Start n worker threads on fn, one struct worker each; each lane shows
+ * `starting` from the moment its thread is asked for.  If one cannot be
  * made, the run is asked to stop, the started ones are joined, and -1 is
  * returned with a cause: a demo never leaves a thread behind.
  */
@@ -224,6 +225,10 @@ run_threads_start(struct run *r, pthread_t *tids, struct worker *w,
 	int		error;
 
 	for (i = 0; i < n; i++) {
+		/* The creator writes the lane's first event; pthread_create
+		 * orders it before anything the new thread writes. */
+		if (w[i].trace != NULL)
+			trace_state(w[i].trace, w[i].lane, STATE_STARTING);
 		error = pthread_create(&tids[i], NULL, fn, &w[i]);
 		if (error != 0) {
 			xasprintf(cause, "cannot start thread %u of %u: %s",

@@ -262,7 +262,7 @@ timeline_fold_counter(const struct timeline *tl, unsigned lane, uint64_t t0,
 {
 	const struct tl_lane	*ll = &tl->lanes[lane];
 	const struct tl_mark	*m;
-	int64_t			 carry = TL_NOVALUE;
+	int64_t			 carry = TL_NOVALUE, *last;
 	size_t			 i;
 	unsigned		 c;
 
@@ -270,6 +270,7 @@ timeline_fold_counter(const struct timeline *tl, unsigned lane, uint64_t t0,
 		out[c] = TL_NOVALUE;
 	if (t1 <= t0 || ncols == 0)
 		return;
+	last = xcalloc(ncols, sizeof *last);	/* what carries past a column */
 	for (i = 0; i < ll->nmarks; i++) {
 		m = &ll->marks[i];
 		if (m->kind != EV_COUNTER && m->kind != EV_GIL_SWITCH)
@@ -284,15 +285,17 @@ timeline_fold_counter(const struct timeline *tl, unsigned lane, uint64_t t0,
 		if (m->kind == EV_GIL_SWITCH || out[c] == TL_NOVALUE ||
 		    out[c] < m->arg)
 			out[c] = m->arg;
+		last[c] = m->arg;
 	}
 	for (c = 0; c < ncols; c++) {
 		if (out[c] == TL_NOVALUE)
 			out[c] = carry;
 		else
-			carry = out[c];
+			carry = last[c];
 		if (t0 + (uint64_t)c * (t1 - t0) / ncols > tl->t_end)
 			out[c] = TL_NOVALUE;
 	}
+	free(last);
 }
 
 /*

@@ -1,1 +1,257 @@
-int main(void){return 0;}
+/*
+ * check_timeline.c -- events to spans, spans to columns, values, cores.
+ */
+
+#include "config.h"
+
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parlab.h"
+
+static struct trace *tr;
+
+/* A two-lane trace on the fake clock, starting at time 0. */
+static void
+setup(void)
+{
+	char	*cause = NULL;
+
+	clock_fake_set(0);
+	tr = trace_create(3, 1, &cause);
+	trace_lane_init(tr, 0, "T0", LANE_THREAD);
+	trace_lane_init(tr, 1, "T1", LANE_THREAD);
+	trace_lane_init(tr, 2, "depth", LANE_COUNTER);
+}
+
+static void
+teardown(void)
+{
+	trace_destroy(tr);
+	clock_fake_off();
+}
+
+/* Move the fake clock to t and put lane into state st. */
+static void
+at(uint64_t t, unsigned lane, enum state st)
+{
+	clock_fake_set(t);
+	trace_state(tr, lane, st);
+}
+
+/* State events make spans; the last one is open until the end. */
+START_TEST(test_timeline_spans)
+{
+	struct timeline	*tl = timeline_create(tr);
+
+	at(0, 0, STATE_RUNNING);
+	at(100, 0, STATE_WAIT_LOCK);
+	at(150, 0, STATE_RUNNING);
+	ck_assert_int_eq(timeline_update(tl), 3);
+	ck_assert_uint_eq(tl->lanes[0].nspans, 3);
+	ck_assert_uint_eq(tl->lanes[0].spans[1].t0, 100);
+	ck_assert_uint_eq(tl->lanes[0].spans[1].t1, 150);
+	ck_assert_uint_eq(tl->lanes[0].spans[2].t1, UINT64_MAX);
+	timeline_finish(tl, 400);
+	ck_assert_uint_eq(timeline_state_ns(tl, 0, STATE_RUNNING), 350);
+	ck_assert_uint_eq(timeline_state_ns(tl, 0, STATE_WAIT_LOCK), 50);
+	/* Nothing new: an update folds nothing. */
+	ck_assert_int_eq(timeline_update(tl), 0);
+	timeline_destroy(tl);
+}
+END_TEST
+
+/* Each column shows the state that covered most of it. */
+START_TEST(test_timeline_fold_dominant)
+{
+	struct timeline	*tl = timeline_create(tr);
+	uint8_t		 col[4];
+
+	at(0, 0, STATE_RUNNING);
+	at(250, 0, STATE_IO);		/* col 1 is 50/50... */
+	at(260, 0, STATE_RUNNING);	/* ...no: io only 10 of 100 */
+	at(500, 0, STATE_WAIT_LOCK);
+	at(800, 0, STATE_DONE);
+	timeline_finish(tl, 1000);
+	timeline_fold(tl, 0, 0, 1000, 4, col);
+	ck_assert_int_eq(col[0], STATE_RUNNING);
+	ck_assert_int_eq(col[1], STATE_RUNNING);
+	ck_assert_int_eq(col[2], STATE_WAIT_LOCK);
+	ck_assert_int_eq(col[3], STATE_DONE);
+	timeline_destroy(tl);
+}
+END_TEST
+
+/* Before a lane's first event the columns are empty (STATE_NONE). */
+START_TEST(test_timeline_fold_before_start)
+{
+	struct timeline	*tl = timeline_create(tr);
+	uint8_t		 col[10];
+
+	at(0, 0, STATE_RUNNING);
+	at(700, 1, STATE_RUNNING);
+	timeline_finish(tl, 1000);
+	timeline_fold(tl, 1, 0, 1000, 10, col);
+	ck_assert_int_eq(col[0], STATE_NONE);
+	ck_assert_int_eq(col[6], STATE_NONE);
+	ck_assert_int_eq(col[7], STATE_RUNNING);
+	ck_assert_int_eq(col[9], STATE_RUNNING);
+	timeline_destroy(tl);
+}
+END_TEST
+
+/* A zoomed window folds only its part of the spans. */
+START_TEST(test_timeline_fold_window)
+{
+	struct timeline	*tl = timeline_create(tr);
+	uint8_t		 col[2];
+
+	at(0, 0, STATE_RUNNING);
+	at(100, 0, STATE_IO);
+	at(200, 0, STATE_RUNNING);
+	timeline_finish(tl, 300);
+	timeline_fold(tl, 0, 100, 200, 2, col);
+	ck_assert_int_eq(col[0], STATE_IO);
+	ck_assert_int_eq(col[1], STATE_IO);
+	timeline_destroy(tl);
+}
+END_TEST
+
+/* A counter lane: the highest value per column, carried forward. */
+START_TEST(test_timeline_counter)
+{
+	struct timeline	*tl = timeline_create(tr);
+	int64_t		 v[4];
+
+	clock_fake_set(10);
+	trace_point(tr, 2, EV_COUNTER, 1);
+	clock_fake_set(20);
+	trace_point(tr, 2, EV_COUNTER, 3);
+	clock_fake_set(30);
+	trace_point(tr, 2, EV_COUNTER, 2);
+	clock_fake_set(260);
+	trace_point(tr, 2, EV_COUNTER, 0);
+	timeline_finish(tl, 400);
+	timeline_fold_counter(tl, 2, 0, 400, 4, v);
+	ck_assert_int_eq(v[0], 3);
+	ck_assert_int_eq(v[1], 2);	/* carried */
+	ck_assert_int_eq(v[2], 0);
+	ck_assert_int_eq(v[3], 0);
+	timeline_destroy(tl);
+}
+END_TEST
+
+/* The per-core view shows which worker ran where. */
+START_TEST(test_timeline_cores)
+{
+	struct timeline	*tl;
+	int32_t		 out[2 * 2];
+	struct trace_event *e;
+
+	at(0, 0, STATE_RUNNING);
+	at(0, 1, STATE_RUNNING);
+	tl = timeline_create(tr);
+	/* Pin the cores: the test may run on any core. */
+	e = (struct trace_event *)trace_events(tr, 0);
+	e[0].cpu = 0;
+	e = (struct trace_event *)trace_events(tr, 1);
+	e[0].cpu = 1;
+	timeline_finish(tl, 100);
+	timeline_fold_cores(tl, 2, 0, 100, 2, out);
+	ck_assert_int_eq(out[0], 0);
+	ck_assert_int_eq(out[1], 0);
+	ck_assert_int_eq(out[2], 1);
+	ck_assert_int_eq(out[3], 1);
+	timeline_destroy(tl);
+}
+END_TEST
+
+/* A label splits the open span so each work item is its own span. */
+START_TEST(test_timeline_labels)
+{
+	struct timeline	*tl = timeline_create(tr);
+
+	at(0, 0, STATE_RUNNING);
+	clock_fake_set(50);
+	trace_point(tr, 0, EV_LABEL, 1);
+	clock_fake_set(80);
+	trace_point(tr, 0, EV_LABEL, 2);
+	timeline_finish(tl, 100);
+	ck_assert_uint_eq(tl->lanes[0].nspans, 3);
+	ck_assert_int_eq(tl->lanes[0].spans[0].label, -1);
+	ck_assert_int_eq(tl->lanes[0].spans[1].label, 1);
+	ck_assert_int_eq(tl->lanes[0].spans[2].label, 2);
+	ck_assert_int_eq(tl->lanes[0].spans[2].state, STATE_RUNNING);
+	timeline_destroy(tl);
+}
+END_TEST
+
+/* Degenerate windows and widths do not crash and leave columns empty. */
+START_TEST(test_timeline_degenerate)
+{
+	struct timeline	*tl = timeline_create(tr);
+	uint8_t		 col[3] = { 9, 9, 9 };
+	int64_t		 v[3];
+
+	timeline_finish(tl, 0);
+	timeline_fold(tl, 0, 0, 0, 3, col);
+	ck_assert_int_eq(col[0], STATE_NONE);
+	timeline_fold(tl, 0, 0, 100, 0, col);
+	timeline_fold_counter(tl, 2, 5, 5, 3, v);
+	ck_assert(v[0] == TL_NOVALUE);
+	timeline_destroy(tl);
+}
+END_TEST
+
+/* Folding 1,000,000 events' worth of spans stays cheap (no quadratic). */
+START_TEST(test_timeline_many)
+{
+	struct timeline	*tl = timeline_create(tr);
+	uint8_t		 col[200];
+	uint64_t	 i;
+
+	for (i = 0; i < 1000000; i++)
+		at(i * 10, 0, i & 1 ? STATE_RUNNING : STATE_WAIT_LOCK);
+	timeline_finish(tl, 10000000);
+	ck_assert_uint_eq(tl->lanes[0].nspans, trace_count(tr, 0));
+	timeline_fold(tl, 0, 0, 10000000, 200, col);
+	ck_assert(col[0] == STATE_RUNNING || col[0] == STATE_WAIT_LOCK);
+	timeline_destroy(tl);
+}
+END_TEST
+
+static Suite *
+timeline_suite(void)
+{
+	Suite	*s = suite_create("timeline");
+	TCase	*core = tcase_create("core"), *edge = tcase_create("edge");
+
+	tcase_add_checked_fixture(core, setup, teardown);
+	tcase_add_checked_fixture(edge, setup, teardown);
+	tcase_add_test(core, test_timeline_spans);
+	tcase_add_test(core, test_timeline_fold_dominant);
+	tcase_add_test(core, test_timeline_fold_before_start);
+	tcase_add_test(core, test_timeline_fold_window);
+	tcase_add_test(core, test_timeline_counter);
+	tcase_add_test(core, test_timeline_cores);
+	tcase_add_test(core, test_timeline_labels);
+	tcase_add_test(edge, test_timeline_degenerate);
+	tcase_add_test(edge, test_timeline_many);
+	tcase_set_timeout(edge, 30);
+	suite_add_tcase(s, core);
+	suite_add_tcase(s, edge);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner	*sr = srunner_create(timeline_suite());
+	int	 failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,1 +1,64 @@
-exit 0
+# cli.sh -- the command line contract: help, version, list, usage errors,
+# bad parameters (exit 2, named, nothing run), outputs and -o.
+. "$top_srcdir/tests/lib.sh"
+
+expect_exit 0 "$PARLAB" --help
+grep -q "usage: parlab" "$TEST_TMP/out" || fail "--help has no usage"
+grep -q "race" "$TEST_TMP/out" || fail "--help does not list the demos"
+ok "--help"
+
+expect_exit 0 "$PARLAB" --version
+grep -q "^parlab [0-9]" "$TEST_TMP/out" || fail "--version: $(cat "$TEST_TMP/out")"
+ok "--version"
+
+expect_exit 0 "$PARLAB" list
+grep -q "threads=10 (1 to 1024)" "$TEST_TMP/out" || fail "list lacks race's parameters"
+expect_exit 0 "$PARLAB" list --json
+valid_json "$TEST_TMP/out"
+grep -q '"demos":\[{"name":"gen"' "$TEST_TMP/out" || fail "list --json lacks demos"
+grep -q '"lessons":' "$TEST_TMP/out" || fail "list --json lacks lessons"
+ok "list, list --json"
+
+expect_exit 2 "$PARLAB" --bogus
+expect_exit 2 "$PARLAB" list --bogus
+expect_exit 2 "$PARLAB" run
+grep -q "run needs a demo" "$TEST_TMP/err" || fail "run without demo: $(cat "$TEST_TMP/err")"
+expect_exit 2 "$PARLAB" run nosuch
+grep -q "unknown demo 'nosuch'; demos: .*race" "$TEST_TMP/err" || fail "unknown demo message"
+expect_exit 2 "$PARLAB" run race --format xml
+grep -q "format is text, json or trace" "$TEST_TMP/err" || fail "bad format message"
+ok "usage errors exit 2"
+
+# Every bad parameter names itself and its range; nothing runs (no output).
+check_bad() {
+	expect_exit 2 "$PARLAB" run race "$1" --format json
+	grep -q "$2" "$TEST_TMP/err" || fail "$1: got '$(cat "$TEST_TMP/err")'"
+	[ ! -s "$TEST_TMP/out" ] || fail "$1: something ran"
+}
+check_bad threads=0 "threads=0: out of range; threads is 1 to 1024"
+check_bad threads=abc "threads=abc: not a whole number; threads is 1 to 1024"
+check_bad threads=99999999999 "threads=99999999999: out of range; threads is 1 to 1024"
+check_bad sync=maybe "sync=maybe: not a choice; sync is one of none|lock|atomic|local"
+check_bad gil=yes "gil is one of none|new|old"
+check_bad scale=0 "scale=0: out of range; scale is 0.001 to 100"
+check_bad foo=1 "unknown parameter 'foo'; known: threads, iters, sync, gil, body, scale"
+check_bad threads "'threads' is not key=value"
+ok "bad parameters exit 2 and name themselves"
+
+# Options may come before or after the parameters.
+expect_exit 0 "$PARLAB" run --format json race threads=2 iters=1000
+valid_json "$TEST_TMP/out"
+expect_exit 0 "$PARLAB" run race threads=2 --format json iters=1000
+valid_json "$TEST_TMP/out"
+[ "$(json_num expected "$TEST_TMP/out")" = 2000 ] || fail "options between parameters"
+ok "options anywhere"
+
+# -o writes the file; stdout stays empty.
+expect_exit 0 "$PARLAB" run race threads=2 iters=1000 --format json -o "$TEST_TMP/r.json"
+[ ! -s "$TEST_TMP/out" ] || fail "-o still wrote to stdout"
+valid_json "$TEST_TMP/r.json"
+expect_exit 1 "$PARLAB" run race threads=2 iters=10 -o /nonexistent/dir/x
+grep -q "/nonexistent/dir/x" "$TEST_TMP/err" || fail "-o error names the file"
+ok "-o FILE"
+
+done_testing
