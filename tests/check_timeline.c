@@ -221,6 +221,64 @@ START_TEST(test_timeline_many)
 }
 END_TEST
 
+/* The dominant state of [a, b) on lane 0, span by span (the reference). */
+static uint8_t
+naive_column(const struct timeline *tl, uint64_t a, uint64_t b)
+{
+	const struct tl_lane	*ll = &tl->lanes[0];
+	uint64_t		 acc[STATE_COUNT] = { 0 }, x, y, best = 0;
+	size_t			 i;
+	uint8_t			 out = STATE_NONE;
+	int			 s;
+
+	for (i = 0; i < ll->nspans; i++) {
+		x = ll->spans[i].t0 > a ? ll->spans[i].t0 : a;
+		y = ll->spans[i].t1 == UINT64_MAX ? tl->t_end : ll->spans[i].t1;
+		y = y < b ? y : b;
+		if (y > x)
+			acc[ll->spans[i].state] += y - x;
+	}
+	for (s = 0; s < STATE_COUNT; s++)
+		if (acc[s] > best) {
+			best = acc[s];
+			out = (uint8_t)s;
+		}
+	return out;
+}
+
+/* Folding through block sums gives what a span-by-span fold gives. */
+START_TEST(test_timeline_blocks_match)
+{
+	struct timeline	*tl = timeline_create(tr);
+	uint8_t		 col[37];
+	uint64_t	 t = 0, w0, w1, a, b;
+	unsigned	 i, c, k;
+
+	srand(7);
+	for (i = 0; i < 20000; i++) {
+		/* Bursts of one state so columns have clear winners. */
+		at(t, 0, (i / 300) % 3 == 0 ? STATE_RUNNING :
+		    (i / 300) % 3 == 1 ? STATE_IO : STATE_WAIT_LOCK);
+		t += 1 + (uint64_t)(rand() % 50);
+	}
+	timeline_finish(tl, t);
+	ck_assert_uint_gt(tl->lanes[0].nblocks, 50);
+	for (k = 0; k < 20; k++) {
+		w0 = k == 0 ? 0 : (uint64_t)rand() % (t / 2);
+		w1 = k == 0 ? t : w0 + 1 + (uint64_t)rand() % (t - w0);
+		timeline_fold(tl, 0, w0, w1, 37, col);
+		for (c = 0; c < 37; c++) {
+			a = w0 + (uint64_t)c * (w1 - w0) / 37;
+			b = w0 + (uint64_t)(c + 1) * (w1 - w0) / 37;
+			ck_assert_msg(col[c] == naive_column(tl, a, b),
+			    "window %d column %u: %d vs %d", k, c, col[c],
+			    naive_column(tl, a, b));
+		}
+	}
+	timeline_destroy(tl);
+}
+END_TEST
+
 static Suite *
 timeline_suite(void)
 {
@@ -238,6 +296,7 @@ timeline_suite(void)
 	tcase_add_test(core, test_timeline_labels);
 	tcase_add_test(edge, test_timeline_degenerate);
 	tcase_add_test(edge, test_timeline_many);
+	tcase_add_test(edge, test_timeline_blocks_match);
 	tcase_set_timeout(edge, 30);
 	suite_add_tcase(s, core);
 	suite_add_tcase(s, edge);
