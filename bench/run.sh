@@ -85,12 +85,18 @@ printf '%-34s %10s %-15s %10s  %s\n' "row" "parlab" "median [min-max]" "CPython"
 
 # ---- recording cost -------------------------------------------------------
 if want recording; then
-XX
+	: > "$TMP/clk"; : > "$TMP/ev"; : > "$TMP/evc"; : > "$TMP/fold"; : > "$TMP/upd"
+	for i in $(seq "$RUNS"); do
+		"$BENCH_TRACE" > "$TMP/bt" || true
+		jnum clock_ns < "$TMP/bt" >> "$TMP/clk"
+		jnum event_ns < "$TMP/bt" >> "$TMP/ev"
+		jnum event_cold_ns < "$TMP/bt" >> "$TMP/evc"
 		jnum fold_ms < "$TMP/bt" >> "$TMP/fold"
 		jnum update_ms < "$TMP/bt" >> "$TMP/upd"
 	done
 	row "recording: clock read" ns "~25" "" "$TMP/clk"
 	row "recording: one event" ns "<= 30" "" "$TMP/ev"
+	row "recording: one event, fresh pages" ns "" "" "$TMP/evc"
 fi
 
 # traced/untraced wall ratio, pairs taken back to back in alternating order.
