@@ -251,7 +251,6 @@ queue_producer(void *arg)
 	struct queue	*q = w->arg;
 	uint64_t	 seq;
 
-	trace_state(w->trace, w->lane, STATE_STARTING);
 	queue_gate(q);
 	trace_state(w->trace, w->lane, STATE_RUNNING);
 	for (seq = 0; seq < q->items && !run_stopping(q->run); seq++) {
@@ -274,7 +273,6 @@ queue_consumer(void *arg)
 	struct queue	*q = w->arg;
 	uint64_t	 v;
 
-	trace_state(w->trace, w->lane, STATE_STARTING);
 	queue_gate(q);
 	trace_state(w->trace, w->lane, STATE_RUNNING);
 	while (queue_get(q, w, &v) == 0) {

@@ -167,7 +167,6 @@ threads_worker(void *arg)
 	struct worker	*w = arg;
 	struct threads	*th = w->arg;
 
-	trace_state(w->trace, w->lane, STATE_STARTING);
 	threads_gate(th);
 	gil_take(w->gil, w);
 	switch (threads_role(th, w->index)) {
