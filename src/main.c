@@ -309,7 +309,8 @@ main_run_demo(int argc, char **argv)
 		fputc('\n', stderr);
 		return 2;
 	}
-	if (params_parse(&p, cls->params, argc - 1, argv + 1, &cause) != 0) {
+	if (params_parse(&p, cls->params, argc - 1, argv + 1, &cause) != 0 ||
+	    (cls->check != NULL && cls->check(&p, &cause) != 0)) {
 		fprintf(stderr, "parlab: %s: %s\n", cls->name, cause);
 		free(cause);
 		return 2;

@@ -265,6 +265,9 @@ struct demo_class {
 	/* A worker process's body (proc.c), found by name after a spawn. */
 	int			(*worker)(struct proc_ctx *, int, char **,
 				    char **);
+	/* Rules across parameters (NULL: none): -1 with a cause naming the
+	 * parameter refuses the set before anything runs (exit 2). */
+	int			(*check)(const struct params *, char **);
 };
 extern const struct demo_class *const demo_classes[];
 const struct demo_class *demo_find(const char *);
@@ -410,6 +413,54 @@ gil_safepoint(struct gil *g, struct worker *w)
 		gil_yield(g, w);
 	}
 }
+
+/* coro.c */
+enum coro_status {
+	CORO_YIELD,		/* paused, runnable again at once */
+	CORO_AWAIT,		/* paused until someone calls coro_wake() */
+	CORO_DONE		/* returned; result is set */
+};
+
+struct coro;
+typedef enum coro_status coro_fn(struct coro *);
+
+/*
+ * A resumable task: a step function plus an explicit resume point, like a
+ * Python generator's frame (its code, its locals, its last instruction).
+ */
+struct coro {
+	coro_fn		*fn;
+	void		*frame;		/* the task's locals, the caller's */
+	int		 state;		/* resume point: 0 at first, fn sets */
+	int		 done;
+	int		 awaiting;	/* paused in CORO_AWAIT, not yet woken */
+	int64_t		 result;
+	unsigned	 index;		/* 0..n-1 among its scheduler's tasks */
+	unsigned	 lane;		/* its trace lane */
+	uint64_t	 resumes;
+	struct coro	*next;		/* in the ready queue or one wait queue */
+};
+
+/* The round-robin scheduler: a FIFO of ready tasks on one thread. */
+struct coro_sched {
+	struct trace	*trace;		/* NULL: record nothing */
+	int		 loop_lane;	/* the scheduler's lane, -1 none */
+	struct coro	*head;		/* the ready queue */
+	struct coro	*tail;
+	size_t		 nready;
+	size_t		 nlive;		/* spawned, not done */
+	struct coro	*last;		/* the task resumed last */
+	uint64_t	 resumes;
+	uint64_t	 switches;	/* resumes of a task other than last */
+};
+
+void	 coro_init(struct coro *, coro_fn *, void *, unsigned, unsigned);
+void	 coro_sched_init(struct coro_sched *, struct trace *, int);
+void	 coro_spawn(struct coro_sched *, struct coro *);
+void	 coro_wake(struct coro_sched *, struct coro *);
+enum coro_status coro_resume(struct coro_sched *, struct coro *);
+size_t	 coro_sched_pass(struct coro_sched *);
+int	 coro_sched_run(struct coro_sched *, const struct run *);
 
 /*
  * evloop.c: a single-threaded event loop in the spirit of redis ae.c.  One
