@@ -672,8 +672,43 @@ char		**lesson_search_path(size_t *);
 struct lesson	**lesson_find_all(size_t *, struct lesson_diags *);
 void		 lesson_free_all(struct lesson **, size_t);
 char		*lesson_resolve(const char *);
-int		 lesson_check_main(int, char **);
-int		 lesson_list(FILE *, int);
+int		 lesson_check_main(int, char **);	/* lesson-check.c */
+int		 lesson_list(FILE *, int);		/* lesson-check.c */
+void		 lesson_dump(FILE *, const struct lesson *);	/* lesson-check.c */
+
+#define LESSON_MAX_BYTES	(1024 * 1024)	/* a larger file is refused */
+#define LESSON_MAX_LINE		4096		/* bytes in one line */
+
+struct lesson_src {		/* text being parsed, and its line numbers */
+	const char	*base;
+	size_t		 len;
+	size_t		*starts;	/* nlines + 1 line start offsets */
+	size_t		 nlines;
+	const unsigned	*map;		/* file line of each line, or NULL */
+	unsigned	 first;		/* without map: file line of line 0 */
+};
+void		 lesson_src_init(struct lesson_src *, const char *, size_t,
+		     const unsigned *, unsigned);
+void		 lesson_src_free(struct lesson_src *);
+size_t		 lesson_src_index(const struct lesson_src *, size_t);
+unsigned	 lesson_src_lineno(const struct lesson_src *, size_t);
+unsigned	 lesson_src_line(const struct lesson_src *, const char *);
+char		*lesson_clean(const char *, size_t, int, int *);
+struct lesson_page *lesson_page_add(struct lesson *, unsigned);
+struct lesson_block *lesson_block_add(struct lesson *,
+		     enum lesson_block_type, unsigned);
+void		 lesson_block_free(struct lesson_block *);
+void		 lesson_text_free(struct lesson_text *, size_t);
+
+/* lesson-md.c */
+void		 lesson_md_walk(const struct lesson_src *, size_t,
+		     struct lesson *, struct lesson_diags *, int);
+
+/* lesson-fence.c */
+int		 lesson_fence_kind(const char *);
+void		 lesson_fence(struct lesson *, struct lesson_diags *,
+		     const char *, char **, const unsigned *, size_t,
+		     unsigned);
 
 /* progress.c */
 struct progress;

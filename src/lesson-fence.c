@@ -1,0 +1,481 @@
+/*
+ * lesson-fence.c -- the fenced blocks parlab acts on: run, ask, note, pause.
+ *
+ * lesson-md.c hands over a fenced block's lines (already cleaned of control
+ * characters) with the file line of each.  This file checks them and adds
+ * one block to the lesson:
+ *
+ *   run    "DEMO key=value ..." in the command-line grammar, checked with the
+ *          same registry and the same params.c messages as `parlab run`, and
+ *          an optional "knobs: NAME ..." line naming the parameters a
+ *          student may turn;
+ *   ask    a question: paragraphs, then a task list of choices ("- [x]" is
+ *          right), then "> explanation"; or "predict: METRIC" (with an
+ *          optional "tolerance: 20%") checked against the next run.  The
+ *          inside of an ask is Markdown too, walked by lesson-md.c with
+ *          line numbers mapped back to the file, so choices can hold
+ *          `code` and *emphasis*;
+ *   note   speaker notes, kept as lines and as one text;
+ *   pause  the rest of the page shows on a key.
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parlab.h"
+
+static const char *const fence_kinds[] = { "run", "ask", "note", "pause",
+    NULL };
+
+/* The index of a parlab fence name, or -1 for an ordinary code block. */
+int
+lesson_fence_kind(const char *lang)
+{
+	int	i;
+
+	for (i = 0; fence_kinds[i] != NULL; i++)
+		if (strcmp(lang, fence_kinds[i]) == 0)
+			return i;
+	return -1;
+}
+
+/* Split a line at blanks into words (the array and each word allocated). */
+static char **
+fence_words(const char *line, size_t *n)
+{
+	char		**v = NULL;
+	const char	 *s = line, *e;
+
+	*n = 0;
+	for (;;) {
+		while (*s == ' ')
+			s++;
+		if (*s == '\0')
+			return v;
+		for (e = s; *e != '\0' && *e != ' '; e++)
+			;
+		v = xreallocarray(v, *n + 1, sizeof *v);
+		v[(*n)++] = xstrndup(s, (size_t)(e - s));
+		s = e;
+	}
+}
+
+/* Free words from fence_words(). */
+static void
+fence_words_free(char **v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* Skip leading blanks. */
+static const char *
+fence_skip(const char *s)
+{
+	while (*s == ' ')
+		s++;
+	return s;
+}
+
+/* A copy of the lines, for a block to keep. */
+static char **
+fence_copy(char **lines, size_t n)
+{
+	char	**v = xreallocarray(NULL, n + 1, sizeof *v);
+	size_t	  i;
+
+	for (i = 0; i < n; i++)
+		v[i] = xstrdup(lines[i]);
+	return v;
+}
+
+/* Say that a demo is unknown, listing the demos, as `parlab run` does. */
+static void
+fence_unknown_demo(struct lesson_diags *d, unsigned line, const char *name)
+{
+	char	*list = xstrdup(""), *next;
+	size_t	 i;
+
+	for (i = 0; demo_classes[i] != NULL; i++) {
+		xasprintf(&next, "%s %s", list, demo_classes[i]->name);
+		free(list);
+		list = next;
+	}
+	lesson_diag(d, line, 1, "unknown demo '%s'; demos:%s", name, list);
+	free(list);
+}
+
+/* The knobs line of a run block: each must be a parameter of the demo. */
+static void
+fence_knobs(struct lesson_block *b, struct lesson_diags *d, unsigned line,
+    const char *rest)
+{
+	struct params	 tmp;
+	char		**w, *kv, *cause;
+	size_t		  n, i, k;
+	int		  known;
+
+	w = fence_words(rest, &n);
+	if (n == 0)
+		lesson_diag(d, line, 1, "knobs: names no parameter");
+	for (i = 0; i < n; i++) {
+		if (strchr(w[i], '=') != NULL) {
+			lesson_diag(d, line, 1, "knob '%s': name a parameter, "
+			    "without '=' and a value", w[i]);
+			continue;
+		}
+		for (k = 0, known = 0; b->demo != NULL && k < b->params.n; k++)
+			known |= strcmp(b->params.v[k].spec->name, w[i]) == 0;
+		if (b->demo != NULL && !known) {
+			/* params_set words the refusal as the CLI does. */
+			tmp = b->params;
+			cause = NULL;
+			xasprintf(&kv, "%s=", w[i]);
+			if (params_set(&tmp, kv, &cause) != 0)
+				lesson_diag(d, line, 1, "%s: knobs: %s",
+				    b->demo->name, cause);
+			free(cause);
+			free(kv);
+			continue;
+		}
+		for (k = 0; k < b->nknobs; k++)
+			if (strcmp(b->knobs[k], w[i]) == 0)
+				break;
+		if (k < b->nknobs) {
+			lesson_diag(d, line, 0, "knob '%s' named twice", w[i]);
+			continue;
+		}
+		b->knobs = xreallocarray(b->knobs, b->nknobs + 1,
+		    sizeof *b->knobs);
+		b->knobs[b->nknobs++] = xstrdup(w[i]);
+	}
+	fence_words_free(w, n);
+}
+
+/* A run block: "DEMO key=value ...", then optionally "knobs: ...". */
+static void
+fence_run(struct lesson *l, struct lesson_diags *d, char **lines,
+    const unsigned *at, size_t n, unsigned line)
+{
+	struct lesson_block	*b;
+	const char		*s;
+	char			**w = NULL, *cause;
+	size_t			 i, k, nw = 0;
+	int			 have_demo = 0, have_knobs = 0;
+
+	b = lesson_block_add(l, LBLOCK_RUN, line);
+	b->lines = fence_copy(lines, n);
+	b->nlines = n;
+	for (i = 0; i < n; i++) {
+		s = fence_skip(lines[i]);
+		if (*s == '\0' || *s == '#')
+			continue;	/* blank, or the author's comment */
+		if (strncmp(s, "knobs:", 6) == 0) {
+			if (have_knobs++)
+				lesson_diag(d, at[i], 1, "a run block has one "
+				    "knobs: line");
+			else
+				fence_knobs(b, d, at[i], s + 6);
+			continue;
+		}
+		if (have_demo++) {
+			lesson_diag(d, at[i], 1, "unexpected line in a run "
+			    "block: a run block holds 'DEMO key=value ...' and "
+			    "optionally 'knobs: NAME ...'");
+			continue;
+		}
+		b->line = at[i];
+		w = fence_words(s, &nw);
+		if ((b->demo = demo_find(w[0])) == NULL) {
+			fence_unknown_demo(d, at[i], w[0]);
+			fence_words_free(w, nw);
+			continue;
+		}
+		params_init(&b->params, b->demo->params);
+		for (k = 1; k < nw; k++) {
+			cause = NULL;
+			if (params_set(&b->params, w[k], &cause) != 0)
+				lesson_diag(d, at[i], 1, "%s: %s",
+				    b->demo->name, cause);
+			free(cause);
+		}
+		fence_words_free(w, nw);
+		if (have_knobs)
+			lesson_diag(d, at[i], 1, "the knobs: line comes after "
+			    "the demo line");
+	}
+	if (!have_demo)
+		lesson_diag(d, line, 1, "empty run block: write 'DEMO "
+		    "key=value ...' in it");
+}
+
+/* Move text runs from a block to the end of an array, with a separator. */
+static void
+fence_take_text(struct lesson_text **v, size_t *n, struct lesson_block *b,
+    const char *sep)
+{
+	size_t	i;
+
+	if (b->ntext == 0)
+		return;
+	*v = xreallocarray(*v, *n + b->ntext + 1, sizeof **v);
+	if (*n > 0 && sep != NULL) {
+		(*v)[*n].s = xstrdup(sep);
+		(*v)[*n].style = LSTYLE_PLAIN;
+		(*v)[(*n)++].url = NULL;
+	}
+	for (i = 0; i < b->ntext; i++)
+		(*v)[(*n)++] = b->text[i];
+	free(b->text);
+	b->text = NULL;
+	b->ntext = 0;
+}
+
+/* Parse "tolerance: 20%" (or a fraction, 0.2) into *tol. */
+static int
+fence_tolerance(const char *s, double *tol)
+{
+	char	*end;
+	double	 v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (end == s || errno != 0 || !isfinite(v))
+		return -1;
+	if (*end == '%')
+		v /= 100, end++;
+	if (*fence_skip(end) != '\0' || v <= 0 || v > 10)
+		return -1;
+	*tol = v;
+	return 0;
+}
+
+/* Is s a metric name: lower-case letters, digits and '_'? */
+static int
+fence_metric_ok(const char *s)
+{
+	const char	*p;
+
+	for (p = s; *p != '\0'; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		    *p == '_'))
+			return 0;
+	return p != s;
+}
+
+/* Sort the inner blocks of an ask into question, choices, explanation. */
+static void
+fence_ask_blocks(struct lesson_block *b, struct lesson_diags *d,
+    struct lesson *in)
+{
+	struct lesson_block	*ib;
+	struct lesson_choice	*c;
+	size_t			 i;
+
+	for (i = 0; in->npages > 0 && i < in->pages[0].nblocks; i++) {
+		ib = &in->pages[0].blocks[i];
+		switch (ib->type) {
+		case LBLOCK_PARA:
+			fence_take_text(&b->text, &b->ntext, ib, "\n");
+			break;
+		case LBLOCK_ITEM:
+			if (ib->task < 0) {
+				lesson_diag(d, ib->line, 1, "a choice is "
+				    "written '- [ ] text' or '- [x] text'");
+				break;
+			}
+			b->choices = xreallocarray(b->choices, b->nchoices + 1,
+			    sizeof *b->choices);
+			c = &b->choices[b->nchoices++];
+			memset(c, 0, sizeof *c);
+			c->correct = ib->task;
+			fence_take_text(&c->text, &c->ntext, ib, NULL);
+			break;
+		case LBLOCK_QUOTE:
+			fence_take_text(&b->explain, &b->nexplain, ib, "\n");
+			break;
+		case LBLOCK_CODE:
+			if (b->lines != NULL) {
+				lesson_diag(d, ib->line, 1, "an ask holds at "
+				    "most one code listing");
+				break;
+			}
+			b->lang = ib->lang;
+			b->lines = ib->lines;
+			b->nlines = ib->nlines;
+			ib->lang = NULL;
+			ib->lines = NULL;
+			ib->nlines = 0;
+			break;
+		default:
+			lesson_diag(d, ib->line, 1, "an ask holds a question, "
+			    "choices ('- [ ]', '- [x]') and '> explanation', "
+			    "not a heading");
+			break;
+		}
+	}
+}
+
+/* An ask block: a question with choices, or a numeric prediction. */
+static void
+fence_ask(struct lesson *l, struct lesson_diags *d, char **lines,
+    const unsigned *at, size_t n, unsigned line)
+{
+	struct lesson_block	*b;
+	struct lesson		 in;
+	struct lesson_src	 src;
+	char			*doc, *p;
+	const char		*s;
+	size_t			 i, len = 0, k, right = 0;
+	unsigned		 tol_line = 0;
+
+	b = lesson_block_add(l, LBLOCK_ASK, line);
+	b->tolerance = 0.1;
+	for (i = 0; i < n; i++)
+		len += strlen(lines[i]) + 1;
+	doc = p = xmalloc(len + 1);
+	for (i = 0; i < n; i++) {
+		s = fence_skip(lines[i]);
+		if (strncmp(s, "predict:", 8) == 0) {
+			if (b->predict != NULL)
+				lesson_diag(d, at[i], 1, "an ask predicts one "
+				    "figure");
+			free(b->predict);
+			b->predict = xstrdup(fence_skip(s + 8));
+			if (!fence_metric_ok(b->predict))
+				lesson_diag(d, at[i], 1, "predict: '%s' is not "
+				    "a metric name (such as speedup or lost)",
+				    b->predict);
+			s = "";	/* keep the line, for the line numbers */
+		} else if (strncmp(s, "tolerance:", 10) == 0) {
+			tol_line = at[i];
+			if (fence_tolerance(fence_skip(s + 10),
+			    &b->tolerance) != 0)
+				lesson_diag(d, at[i], 1, "tolerance: '%s' is not "
+				    "a percentage above 0, such as 20%%",
+				    fence_skip(s + 10));
+			s = "";
+		} else
+			s = lines[i];
+		k = strlen(s);
+		memcpy(p, s, k);
+		p += k;
+		*p++ = '\n';
+	}
+	*p = '\0';
+	memset(&in, 0, sizeof in);
+	lesson_src_init(&src, doc, (size_t)(p - doc), at, line);
+	if (n > 0)
+		lesson_md_walk(&src, 0, &in, d, 0);
+	fence_ask_blocks(b, d, &in);
+	lesson_src_free(&src);
+	for (i = 0; in.npages > 0 && i < in.pages[0].nblocks; i++)
+		lesson_block_free(&in.pages[0].blocks[i]);
+	if (in.npages > 0)
+		free(in.pages[0].blocks);
+	free(in.pages);
+	free(doc);
+
+	for (i = 0; i < b->nchoices; i++)
+		right += b->choices[i].correct != 0;
+	if (b->ntext == 0)
+		lesson_diag(d, line, 1, "ask has no question");
+	if (tol_line != 0 && b->predict == NULL)
+		lesson_diag(d, tol_line, 1, "tolerance: without predict:");
+	if (b->predict != NULL) {
+		if (b->nchoices > 0)
+			lesson_diag(d, line, 1, "an ask has choices or a "
+			    "prediction, not both");
+	} else if (b->nchoices == 0)
+		lesson_diag(d, line, 1, "ask has no choices: write '- [ ] "
+		    "wrong' and '- [x] right' lines, or 'predict: METRIC'");
+	else if (right == 0)
+		lesson_diag(d, line, 1, "ask has no right answer: mark one "
+		    "choice '- [x]'");
+	else if (b->nchoices == 1)
+		lesson_diag(d, line, 0, "ask has only one choice");
+	if (b->nexplain == 0)
+		lesson_diag(d, line, 0, "ask has no explanation (a '> ...' "
+		    "line shown after answering)");
+}
+
+/* A note block: the lines, and one text with a break per blank line. */
+static void
+fence_note(struct lesson *l, struct lesson_diags *d, char **lines,
+    size_t n, unsigned line)
+{
+	struct lesson_block	*b;
+	struct lesson_text	*t;
+	const char		*s;
+	size_t			 i, len;
+	int			 blank = 0;
+
+	b = lesson_block_add(l, LBLOCK_NOTE, line);
+	b->lines = fence_copy(lines, n);
+	b->nlines = n;
+	for (i = 0; i < n; i++) {
+		s = fence_skip(lines[i]);
+		if (*s == '\0') {
+			blank = b->ntext > 0;
+			continue;
+		}
+		if (blank || b->ntext == 0) {
+			b->text = xreallocarray(b->text, b->ntext + 2,
+			    sizeof *b->text);
+			if (blank) {
+				b->text[b->ntext].s = xstrdup("\n");
+				b->text[b->ntext].style = LSTYLE_PLAIN;
+				b->text[b->ntext++].url = NULL;
+			}
+			t = &b->text[b->ntext++];
+			t->s = xstrdup(s);
+			t->style = LSTYLE_PLAIN;
+			t->url = NULL;
+			blank = 0;
+			continue;
+		}
+		t = &b->text[b->ntext - 1];
+		len = strlen(t->s);
+		t->s = xreallocarray(t->s, len + strlen(s) + 2, 1);
+		t->s[len] = ' ';
+		strcpy(t->s + len + 1, s);
+	}
+	if (b->ntext == 0)
+		lesson_diag(d, line, 0, "empty note");
+}
+
+/* Add the block a parlab fence stands for (lang is one of fence_kinds). */
+void
+lesson_fence(struct lesson *l, struct lesson_diags *d, const char *lang,
+    char **lines, const unsigned *at, size_t n, unsigned line)
+{
+	size_t	i;
+
+	switch (lesson_fence_kind(lang)) {
+	case 0:
+		fence_run(l, d, lines, at, n, line);
+		break;
+	case 1:
+		fence_ask(l, d, lines, at, n, line);
+		break;
+	case 2:
+		fence_note(l, d, lines, n, line);
+		break;
+	case 3:
+		for (i = 0; i < n; i++)
+			if (*fence_skip(lines[i]) != '\0') {
+				lesson_diag(d, at[i], 0, "a pause block holds "
+				    "nothing; this text is not shown");
+				break;
+			}
+		lesson_block_add(l, LBLOCK_PAUSE, line);
+		break;
+	}
+}
