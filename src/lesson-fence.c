@@ -168,7 +168,7 @@ fence_run(struct lesson *l, struct lesson_diags *d, char **lines,
 	const char		*s;
 	char			**w = NULL, *cause;
 	size_t			 i, k, nw = 0;
-	int			 have_demo = 0, have_knobs = 0;
+	int			 have_demo = 0, have_knobs = 0, bad;
 
 	b = lesson_block_add(l, LBLOCK_RUN, line);
 	b->lines = fence_copy(lines, n);
@@ -199,13 +199,22 @@ fence_run(struct lesson *l, struct lesson_diags *d, char **lines,
 			continue;
 		}
 		params_init(&b->params, b->demo->params);
-		for (k = 1; k < nw; k++) {
+		for (k = 1, bad = 0; k < nw; k++) {
 			cause = NULL;
-			if (params_set(&b->params, w[k], &cause) != 0)
+			if (params_set(&b->params, w[k], &cause) != 0) {
 				lesson_diag(d, at[i], 1, "%s: %s",
 				    b->demo->name, cause);
+				bad = 1;
+			}
 			free(cause);
 		}
+		/* Rules across parameters, as `parlab run` applies them. */
+		cause = NULL;
+		if (!bad && b->demo->check != NULL &&
+		    b->demo->check(&b->params, &cause) != 0)
+			lesson_diag(d, at[i], 1, "%s: %s", b->demo->name,
+			    cause);
+		free(cause);
 		fence_words_free(w, nw);
 		if (have_knobs)
 			lesson_diag(d, at[i], 1, "the knobs: line comes after "
