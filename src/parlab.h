@@ -769,8 +769,181 @@ int		 theme_parse(struct theme *, const char *, const char *,
 char		*theme_find(const char *);
 int		 theme_load(struct theme *, const char *, char **);
 
+/* theme.c */
+enum theme_role {		/* what a piece of the screen means */
+	ROLE_NORMAL = 0,
+	ROLE_TITLE,		/* the top bar */
+	ROLE_STATUS,		/* the bottom bar */
+	ROLE_HEADING,
+	ROLE_EMPH,
+	ROLE_STRONG,
+	ROLE_CODE,		/* inline code and code blocks */
+	ROLE_LINK,
+	ROLE_BOX,		/* frames, rules, the run block */
+	ROLE_SELECTED,		/* the menu's cursor */
+	ROLE_DIM,		/* summaries, hints */
+	ROLE_MESSAGE,
+	ROLE_ERROR,
+	ROLE_RIGHT,		/* a right answer */
+	ROLE_WRONG,
+	ROLE_NOTES,		/* speaker notes */
+	ROLE_AXIS,		/* the time axis, lane names */
+	ROLE_VALUE,		/* GIL holder and queue depth digits */
+	ROLE_STATE,		/* + enum state: a timeline state */
+	ROLE_COUNT = ROLE_STATE + STATE_COUNT
+};
+
+#define THEME_BOLD	0x1
+#define THEME_UNDERLINE	0x2
+#define THEME_REVERSE	0x4
+#define THEME_DIM	0x8
+#define THEME_NOCOLOR	(-2)	/* fg/bg not set: the terminal's default */
+
+struct theme_style {
+	int16_t		 fg, bg;	/* 0-255, -1 default, THEME_NOCOLOR */
+	unsigned	 flags;
+};
+
+struct theme {
+	char			name[64];
+	struct theme_style	role[ROLE_COUNT];
+};
+
+const char	*theme_role_name(int);
+void		 theme_default(struct theme *);
+int		 theme_parse(struct theme *, const char *, const char *,
+		     char **);
+char		*theme_find(const char *);
+int		 theme_load(struct theme *, const char *, char **);
+
 /* tui.c */
 int	 tui_main(const char *, const char *, int);
+enum tui_screen { TUI_MENU, TUI_LESSON };
+
+struct tui_run {		/* one run of the demo pane, live or done */
+	struct run	*run;
+	pthread_t	 thread;
+	int		 joined;
+	struct timeline	*tl;		/* NULL until the trace appears */
+	uint64_t	 t_total;	/* trace ns: now while live, then the end */
+	char		*label;		/* the knobs it ran with */
+};
+
+struct tui_demo {		/* the demo pane of the current page */
+	const struct lesson_block *block;	/* NULL: the page has none */
+	struct params	 params;	/* the knobs as turned */
+	struct tui_run	*cur, *prev;	/* prev: the last run, for comparison */
+	int		 paused;
+	int		 replaying;
+	unsigned	 speed;		/* replay slowdown: 1, 4 or 16 */
+	uint64_t	 playhead;	/* the trace time drawn up to */
+	uint64_t	 tick_ns;	/* clock at the last tick */
+	uint64_t	 zoom_t0;
+	uint64_t	 zoom_span;	/* 0: fit the runs */
+	unsigned	 ncores;
+};
+
+struct tui_answer {		/* what the student answered to an ask */
+	const struct lesson_block *block;
+	int		 choice;	/* 0-based, -1 for a prediction */
+	double		 value;		/* a prediction */
+	int		 checked;	/* prediction compared with a run */
+	int		 correct;
+};
+
+struct tui_keydef {		/* one line of help */
+	const char	*keys;
+	const char	*what;
+};
+
+struct progress;
+
+struct tui {
+	enum tui_screen	 screen;
+	int		 help, dirty, quit;
+	int		 utf8, color, present;
+	int		 cols, lines;
+	struct theme	 theme;
+
+	struct lesson	**lessons;	/* the menu */
+	size_t		 nlessons, menu_sel, menu_top;
+	struct lesson_diags diags;	/* refused lesson files */
+
+	struct lesson	*lesson;	/* open lesson, NULL on the menu */
+	size_t		 page;
+	unsigned	 reveal;	/* pause markers passed on this page */
+	int		 scroll, content_h, text_h;
+	struct tui_answer *answers;
+	size_t		 nanswers;
+	char		 input[24];	/* a prediction being typed */
+	struct tui_demo	 demo;
+
+	struct progress	*progress;
+	char		*message;
+	int		 message_error;
+	int		 autoplay;	/* presenter: pages advance on a timer */
+	uint64_t	 page_since;	/* clock when the page was opened */
+	uint64_t	 frames;
+};
+
+#define TUI_MIN_COLS	40
+#define TUI_MIN_LINES	12
+#define TUI_FRAME_NS	(NS_PER_SEC / 30)
+
+void		 tui_done(void);
+void		 tui_message(struct tui *, int, const char *, ...)
+		     PARLAB_PRINTF(3, 4);
+unsigned	 tui_attr(const struct tui *, int);
+const char	*tui_glyph(const struct tui *, enum state);
+const char	*tui_sym(const struct tui *, const char *, const char *);
+int		 tui_put(const struct tui *, int, int, int, const char *,
+		     int);
+int		 tui_putn(const struct tui *, int, int, int, const char *,
+		     size_t, int);
+int		 tui_width(const struct tui *, const char *, size_t);
+void		 tui_fill(const struct tui *, int, int, int, const char *,
+		     int);
+
+/* tui-keys.c */
+extern const struct tui_keydef tui_keys_menu[];
+extern const struct tui_keydef tui_keys_lesson[];
+extern const struct tui_keydef tui_keys_demo[];
+extern const struct tui_keydef tui_keys_present[];
+void	 tui_keys_handle(struct tui *, int);
+void	 tui_open_lesson(struct tui *, struct lesson *);
+void	 tui_goto_page(struct tui *, size_t);
+void	 tui_close_lesson(struct tui *);
+int	 tui_page_has_more(const struct tui *);
+
+/* tui-demo.c */
+void	 tui_demo_open(struct tui *, const struct lesson_block *);
+void	 tui_demo_close(struct tui *);
+int	 tui_demo_start(struct tui *);
+void	 tui_demo_stop(struct tui *);
+int	 tui_demo_tick(struct tui *);
+int	 tui_demo_live(const struct tui *);
+int	 tui_demo_knob(struct tui *, int);
+void	 tui_demo_replay(struct tui *);
+void	 tui_demo_zoom(struct tui *, int);
+void	 tui_demo_pan(struct tui *, int);
+void	 tui_demo_export(struct tui *);
+void	 tui_demo_window(const struct tui *, uint64_t *, uint64_t *);
+
+/* view-menu.c */
+void	 view_menu_draw(struct tui *);
+
+/* view-lesson.c */
+void	 view_lesson_draw(struct tui *);
+
+/* view-timeline.c */
+int	 view_timeline_height(const struct tui *, int, int);
+void	 view_timeline_draw(struct tui *, int, int, int, int);
+int	 view_timeline_legend(const struct tui *, int, int, int, int);
+void	 view_timeline_axis_label(char *, size_t, uint64_t, uint64_t);
+void	 view_timeline_metric(char *, size_t, const struct metric *);
+
+/* view-help.c */
+void	 view_help_draw(struct tui *);
 enum tui_screen { TUI_MENU, TUI_LESSON };
 
 struct tui_run {		/* one run of the demo pane, live or done */

@@ -1,15 +1,616 @@
 /*
- * tui.c -- placeholder until the terminal interface lands.
+ * tui.c -- the terminal: set-up and tear-down, colours and glyphs, and the
+ * one input/redraw loop.
+ *
+ * Only this thread calls curses.  Demos run on a thread of their own
+ * (tui-demo.c) and write into their trace; each pass of the loop folds
+ * what they published (never waiting on them), then redraws once if
+ * anything set the dirty flag, then sleeps in poll(2) until a key, a
+ * signal or the next frame: 30 frames a second while a timeline moves,
+ * no wake-ups at all when nothing does.
+ *
+ * The terminal is restored on every way out: tui_done() on the normal path
+ * and from fatal() (log_set_cleanup); SIGINT, SIGTERM and SIGHUP only set a
+ * flag and poke a self-pipe, so the loop leaves by the normal path; a crash
+ * (SIGSEGV, SIGABRT, ...) writes reset sequences computed at start-up and
+ * the saved terminal modes back with async-signal-safe calls only, then
+ * dies of the same signal.
+ *
+ * Colour carries meaning twice: roles map to colours (theme.c) and the
+ * timeline's states also have glyphs, UTF-8 or ASCII by the locale, so a
+ * monochrome (NO_COLOR) or ASCII (LANG=C) terminal shows the same thing.
  */
 
 #include "config.h"
 
+#include <curses.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
 #include "parlab.h"
 
-/* The lesson menu is not built yet: say so and succeed. */
-int
-tui_main(const char *lesson, const char *theme, int present)
+static struct tui		*tui_cur;	/* for tui_done() */
+static int			 tui_active;
+static struct termios		 tui_saved_tios;
+static int			 tui_have_tios;
+static int			 tui_pipe[2] = { -1, -1 };
+static volatile sig_atomic_t	 tui_signalled;
+static char			 tui_reset[256];
+static size_t			 tui_reset_len;
+static struct sigaction		 tui_old_act[NSIG];
+
+static const int tui_quit_signals[] = { SIGINT, SIGTERM, SIGHUP };
+static const int tui_crash_signals[] = { SIGSEGV, SIGABRT, SIGBUS, SIGFPE,
+    SIGILL };
+
+/* SIGINT, SIGTERM, SIGHUP: note it and wake the loop; nothing else. */
+static void
+tui_on_signal(int sig)
 {
-	puts("parlab: the lesson menu is not built yet; try `parlab run race`.");
+	int	saved = errno;
+	char	c = 1;
+
+	tui_signalled = sig;
+	if (tui_pipe[1] != -1)
+		(void)!write(tui_pipe[1], &c, 1);
+	errno = saved;
+}
+
+/* A crash: restore the terminal with safe calls only, then die of it. */
+static void
+tui_on_crash(int sig)
+{
+	if (tui_reset_len > 0)
+		(void)!write(STDOUT_FILENO, tui_reset, tui_reset_len);
+	if (tui_have_tios)
+		tcsetattr(STDIN_FILENO, TCSANOW, &tui_saved_tios);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* Append a terminfo capability to the crash handler's reset string. */
+static void
+tui_reset_add(const char *cap, const char *fallback)
+{
+	char	*s = tigetstr((char *)cap);
+	size_t	 n;
+
+	if (s == NULL || s == (char *)-1)
+		s = (char *)fallback;
+	n = strlen(s);
+	if (tui_reset_len + n < sizeof tui_reset) {
+		memcpy(tui_reset + tui_reset_len, s, n);
+		tui_reset_len += n;
+	}
+}
+
+/* Install the quit and crash handlers, keeping the old ones. */
+static void
+tui_signals(void)
+{
+	struct sigaction	sa;
+	size_t			i;
+
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = tui_on_signal;
+	for (i = 0; i < sizeof tui_quit_signals / sizeof(int); i++)
+		sigaction(tui_quit_signals[i], &sa, &tui_old_act[
+		    tui_quit_signals[i]]);
+	sa.sa_handler = tui_on_crash;
+	sa.sa_flags = SA_RESETHAND | SA_NODEFER;
+	for (i = 0; i < sizeof tui_crash_signals / sizeof(int); i++)
+		sigaction(tui_crash_signals[i], &sa, &tui_old_act[
+		    tui_crash_signals[i]]);
+}
+
+/* Colour pairs from the theme: pair role+1 for each role. */
+static void
+tui_colours(struct tui *t)
+{
+	const struct theme_style	*st;
+	int				 r, fg, bg, dflt;
+
+	dflt = use_default_colors() == OK;
+	for (r = 0; r < ROLE_COUNT && r + 1 < COLOR_PAIRS; r++) {
+		st = &t->theme.role[r];
+		fg = st->fg;
+		bg = st->bg;
+		if (fg >= COLORS)
+			fg = fg < 16 ? fg - 8 : COLOR_WHITE;
+		if (bg >= COLORS)
+			bg = bg < 16 ? bg - 8 : COLOR_BLACK;
+		if (r != ROLE_NORMAL && fg < 0 &&
+		    t->theme.role[ROLE_NORMAL].fg >= 0)
+			fg = t->theme.role[ROLE_NORMAL].fg % COLORS;
+		if (r != ROLE_NORMAL && bg < 0 &&
+		    t->theme.role[ROLE_NORMAL].bg >= 0)
+			bg = t->theme.role[ROLE_NORMAL].bg % COLORS;
+		if (!dflt) {
+			fg = fg < 0 ? COLOR_WHITE : fg;
+			bg = bg < 0 ? COLOR_BLACK : bg;
+		}
+		init_pair((short)(r + 1), (short)fg, (short)bg);
+	}
+}
+
+/* Start curses; -1 with a cause if there is no usable terminal. */
+static int
+tui_init(struct tui *t, char **cause)
+{
+	const char	*nc = getenv("NO_COLOR");
+
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		xasprintf(cause, "the lesson menu needs a terminal; `parlab "
+		    "list` and `parlab run DEMO` work without one");
+		return -1;
+	}
+	if (pipe(tui_pipe) != 0) {
+		xasprintf(cause, "pipe: %s", strerror(errno));
+		return -1;
+	}
+	fcntl(tui_pipe[0], F_SETFL, O_NONBLOCK);
+	fcntl(tui_pipe[1], F_SETFL, O_NONBLOCK);
+	fcntl(tui_pipe[0], F_SETFD, FD_CLOEXEC);
+	fcntl(tui_pipe[1], F_SETFD, FD_CLOEXEC);
+	tui_have_tios = tcgetattr(STDIN_FILENO, &tui_saved_tios) == 0;
+	if (newterm(NULL, stdout, stdin) == NULL) {
+		xasprintf(cause, "cannot use terminal type '%s'",
+		    getenv("TERM") ? getenv("TERM") : "(unset)");
+		return -1;
+	}
+	tui_cur = t;
+	tui_active = 1;
+	log_set_cleanup(tui_done);
+	tui_reset_add("sgr0", "\033[0m");
+	tui_reset_add("cnorm", "\033[?25h");
+	tui_reset_add("rmkx", "");
+	tui_reset_add("rmcup", "\033[?1049l");
+	tui_signals();
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	t->color = has_colors() && (nc == NULL || *nc == '\0');
+	if (t->color) {
+		start_color();
+		tui_colours(t);
+		bkgdset(' ' | tui_attr(t, ROLE_NORMAL));
+	}
 	return 0;
+}
+
+/* Leave curses and put the terminal back; safe to call more than once. */
+void
+tui_done(void)
+{
+	size_t	i;
+
+	if (!tui_active)
+		return;
+	tui_active = 0;
+	endwin();
+	for (i = 0; i < sizeof tui_quit_signals / sizeof(int); i++)
+		sigaction(tui_quit_signals[i], &tui_old_act[
+		    tui_quit_signals[i]], NULL);
+	for (i = 0; i < sizeof tui_crash_signals / sizeof(int); i++)
+		sigaction(tui_crash_signals[i], &tui_old_act[
+		    tui_crash_signals[i]], NULL);
+	if (tui_have_tios)
+		tcsetattr(STDIN_FILENO, TCSANOW, &tui_saved_tios);
+	log_set_cleanup(NULL);
+}
+
+/* Set the message line; error picks the error colour. */
+void
+tui_message(struct tui *t, int error, const char *fmt, ...)
+{
+	va_list	ap;
+
+	free(t->message);
+	va_start(ap, fmt);
+	xvasprintf(&t->message, fmt, ap);
+	va_end(ap);
+	t->message_error = error;
+	t->dirty = 1;
+}
+
+/* The curses attribute of a role: colour and flags, or flags alone. */
+unsigned
+tui_attr(const struct tui *t, int role)
+{
+	const struct theme_style	*st = &t->theme.role[role];
+	unsigned			 a = 0;
+
+	if (st->flags & THEME_BOLD)
+		a |= A_BOLD;
+	if (st->flags & THEME_UNDERLINE)
+		a |= A_UNDERLINE;
+	if (st->flags & THEME_REVERSE)
+		a |= A_REVERSE;
+	if (st->flags & THEME_DIM)
+		a |= A_DIM;
+	if (t->color) {
+		if (st->fg >= 8 && st->fg < 16 && COLORS < 16)
+			a |= A_BOLD;
+		return a | (unsigned)COLOR_PAIR(role + 1);
+	}
+	/* Monochrome: bars and the cursor must still stand out. */
+	if (role == ROLE_TITLE || role == ROLE_STATUS || role == ROLE_SELECTED)
+		a = (a & ~(unsigned)A_REVERSE) | A_REVERSE;
+	return a;
+}
+
+/* A state's glyph: UTF-8 or ASCII by the locale. */
+const char *
+tui_glyph(const struct tui *t, enum state st)
+{
+	static char	ascii[STATE_COUNT][2];
+
+	if (t->utf8)
+		return trace_states[st].utf8;
+	ascii[st][0] = trace_states[st].ascii;
+	return ascii[st];
+}
+
+/* The UTF-8 symbol on UTF-8 terminals, the ASCII one elsewhere. */
+const char *
+tui_sym(const struct tui *t, const char *utf8, const char *ascii)
+{
+	return t->utf8 ? utf8 : ascii;
+}
+
+/* Decode one UTF-8 character; returns its length (1 for a bad byte). */
+static size_t
+tui_utf8(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	size_t	len, i;
+
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	len = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc0 ? 2 : 1;
+	*cp = len == 1 ? '?' : s[0] & (0x3f >> (len - 1));
+	if (len > n)
+		len = 1;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80) {
+			*cp = '?';
+			return 1;
+		}
+		*cp = (*cp << 6) | (s[i] & 0x3f);
+	}
+	return len;
+}
+
+/* An ASCII stand-in for a character an ASCII terminal cannot show. */
+static const char *
+tui_ascii(uint32_t cp)
+{
+	switch (cp) {
+	case 0x2013: case 0x2014: case 0x2212: case 0x2500: return "-";
+	case 0x2018: case 0x2019: return "'";
+	case 0x201c: case 0x201d: return "\"";
+	case 0x2026: return "...";
+	case 0x00d7: return "x";
+	case 0x2192: return "->";
+	case 0x2190: return "<-";
+	case 0x2022: case 0x00b7: return "*";
+	case 0x2502: return "|";
+	case 0x2713: return "v";
+	case 0x00a0: return " ";
+	default: return "?";
+	}
+}
+
+/* Columns of one character. */
+static int
+tui_cp_width(const struct tui *t, uint32_t cp)
+{
+	int	w;
+
+	if (!t->utf8)
+		return cp < 0x80 ? 1 : (int)strlen(tui_ascii(cp));
+	w = wcwidth((wchar_t)cp);
+	return w < 0 ? 1 : w;
+}
+
+/* Columns the first n bytes of s take on screen. */
+int
+tui_width(const struct tui *t, const char *s, size_t n)
+{
+	uint32_t	cp;
+	size_t		i = 0;
+	int		w = 0;
+
+	while (i < n && s[i] != '\0') {
+		i += tui_utf8((const unsigned char *)s + i, n - i, &cp);
+		w += tui_cp_width(t, cp);
+	}
+	return w;
+}
+
+/*
+ * Draw n bytes of s at (y, x) in a role, in at most maxcols columns and
+ * never past the screen's edge; returns the columns drawn.  On an ASCII
+ * terminal other characters are replaced by stand-ins.
+ */
+int
+tui_putn(const struct tui *t, int y, int x, int maxcols, const char *s,
+    size_t n, int role)
+{
+	uint32_t	cp;
+	size_t		i = 0, len;
+	int		w, used = 0;
+
+	if (y < 0 || y >= LINES || x < 0 || x >= COLS)
+		return 0;
+	if (maxcols > COLS - x)
+		maxcols = COLS - x;
+	attrset(tui_attr(t, role));
+	move(y, x);
+	while (i < n && s[i] != '\0') {
+		len = tui_utf8((const unsigned char *)s + i, n - i, &cp);
+		if (cp < 0x20 || cp == 0x7f)
+			cp = ' ';
+		w = tui_cp_width(t, cp);
+		if (used + w > maxcols)
+			break;
+		if (cp < 0x80)
+			addch((chtype)cp | tui_attr(t, role));
+		else if (t->utf8)
+			addnstr(s + i, (int)len);
+		else
+			addstr(tui_ascii(cp));
+		used += w;
+		i += len;
+	}
+	attrset(A_NORMAL);
+	return used;
+}
+
+/* Draw a string; see tui_putn(). */
+int
+tui_put(const struct tui *t, int y, int x, int maxcols, const char *s,
+    int role)
+{
+	return tui_putn(t, y, x, maxcols, s, strlen(s), role);
+}
+
+/* Repeat a one-column glyph n times from (y, x). */
+void
+tui_fill(const struct tui *t, int y, int x, int n, const char *glyph,
+    int role)
+{
+	int	i;
+
+	for (i = 0; i < n; i++)
+		tui_put(t, y, x + i, 1, glyph, role);
+}
+
+/* Draw the whole screen from state: the one redraw point. */
+static void
+tui_draw(struct tui *t)
+{
+	char	buf[96];
+
+	t->cols = COLS;
+	t->lines = LINES;
+	erase();
+	if (COLS < TUI_MIN_COLS || LINES < TUI_MIN_LINES) {
+		snprintf(buf, sizeof buf, "terminal too small: %dx%d, parlab "
+		    "needs %dx%d", COLS, LINES, TUI_MIN_COLS, TUI_MIN_LINES);
+		tui_put(t, 0, 0, COLS, "terminal too small", ROLE_ERROR);
+		tui_put(t, 1, 0, COLS, buf, ROLE_NORMAL);
+		tui_put(t, 2, 0, COLS, "enlarge it, or q to quit", ROLE_DIM);
+	} else {
+		if (t->screen == TUI_MENU)
+			view_menu_draw(t);
+		else
+			view_lesson_draw(t);
+		if (t->help)
+			view_help_draw(t);
+	}
+	wnoutrefresh(stdscr);
+	doupdate();
+	t->frames++;
+}
+
+/* Presenter autoplay: go on when the page's time is up and no run is live. */
+static uint64_t
+tui_autoplay(struct tui *t, uint64_t now)
+{
+	uint64_t	due;
+
+	if (!t->present || !t->autoplay || t->lesson == NULL ||
+	    t->lesson->autoplay <= 0 || t->help)
+		return 0;
+	due = t->page_since + (uint64_t)(t->lesson->autoplay * 1e9);
+	if (tui_demo_live(t))
+		return 0;
+	if (now < due)
+		return due;
+	if (tui_page_has_more(t) || t->page + 1 < t->lesson->npages)
+		tui_keys_handle(t, ' ');
+	else
+		t->autoplay = 0;
+	t->page_since = now;
+	t->dirty = 1;
+	return now + (uint64_t)(t->lesson->autoplay * 1e9);
+}
+
+/* The loop: fold, redraw if dirty, sleep until input or the next frame. */
+static void
+tui_loop(struct tui *t)
+{
+	struct pollfd	pfd[2];
+	uint64_t	now, due, next_frame = 0;
+	int		ch, timeout;
+	char		drain[64];
+
+	t->dirty = 1;
+	while (!t->quit && !tui_signalled) {
+		now = clock_ns();
+		if (tui_demo_tick(t))
+			t->dirty = 1;
+		due = tui_autoplay(t, now);
+		if (t->dirty) {
+			tui_draw(t);
+			t->dirty = 0;
+			next_frame = now + TUI_FRAME_NS;
+		}
+		timeout = -1;
+		if (tui_demo_live(t))
+			timeout = next_frame > now ? (int)((next_frame - now) /
+			    NS_PER_MS) + 1 : 0;
+		else if (due != 0)
+			timeout = (int)((due - now) / NS_PER_MS) + 1;
+		pfd[0].fd = STDIN_FILENO;
+		pfd[0].events = POLLIN;
+		pfd[1].fd = tui_pipe[0];
+		pfd[1].events = POLLIN;
+		if (poll(pfd, 2, timeout) < 0 && errno != EINTR)
+			fatal("poll: %s", strerror(errno));
+		while (read(tui_pipe[0], drain, sizeof drain) > 0)
+			;
+		if (pfd[0].revents & (POLLHUP | POLLERR))
+			break;
+		while ((ch = getch()) != ERR && !t->quit) {
+			if (ch == KEY_RESIZE)
+				t->dirty = 1;
+			else if (COLS < TUI_MIN_COLS || LINES < TUI_MIN_LINES)
+				t->quit = ch == 'q';
+			else
+				tui_keys_handle(t, ch);
+		}
+	}
+}
+
+/* Write figures for tests and measurements, when $PARLAB_TUI_STATS asks. */
+static void
+tui_stats(const struct tui *t, uint64_t start, uint64_t first)
+{
+	const char	*path = getenv("PARLAB_TUI_STATS");
+	FILE		*f;
+
+	if (path == NULL || *path == '\0' || (f = fopen(path, "w")) == NULL)
+		return;
+	fprintf(f, "frames %llu\nfirst_frame_ms %.3f\nui_tid %ld\n",
+	    (unsigned long long)t->frames, (double)(first - start) / 1e6,
+	    (long)getpid());
+	fclose(f);
+}
+
+/* Open the lesson named on the command line; refuse a broken one. */
+static struct lesson *
+tui_load_one(const char *name)
+{
+	struct lesson_diags	 d;
+	struct lesson		*l;
+	char			*path;
+
+	if ((path = lesson_resolve(name)) == NULL) {
+		warnx_("no lesson '%s'; `parlab list` shows the lessons", name);
+		return NULL;
+	}
+	memset(&d, 0, sizeof d);
+	l = lesson_load(path, &d);
+	if (l == NULL || d.errors > 0) {
+		lesson_diags_print(stderr, path, &d);
+		warnx_("%s: refused: fix the errors above (`parlab check` "
+		    "lists them too)", path);
+		lesson_destroy(l);
+		l = NULL;
+	}
+	lesson_diags_free(&d);
+	free(path);
+	return l;
+}
+
+/* parlab [--theme NAME] [--present] [LESSON]: the interactive lab. */
+int
+tui_main(const char *name, const char *theme, int present)
+{
+	struct tui	 t;
+	struct lesson	*one = NULL;
+	char		*cause = NULL, *warning = NULL;
+	uint64_t	 start = clock_ns(), first;
+	const char	*cs;
+
+	memset(&t, 0, sizeof t);
+	t.present = present;
+	t.autoplay = present;
+	setlocale(LC_ALL, "");
+	cs = nl_langinfo(CODESET);
+	t.utf8 = cs != NULL && (strcmp(cs, "UTF-8") == 0 ||
+	    strcmp(cs, "utf8") == 0);
+	if (name != NULL && (one = tui_load_one(name)) == NULL)
+		return 1;
+	if (one == NULL)
+		t.lessons = lesson_find_all(&t.nlessons, &t.diags);
+	if (theme == NULL)
+		theme = getenv("PARLAB_THEME");
+	if (theme == NULL || *theme == '\0')
+		theme = "default";
+	if (theme_load(&t.theme, theme, &cause) != 0 &&
+	    strcmp(theme, "default") != 0)
+		tui_message(&t, 1, "%s", cause);
+	free(cause);
+	cause = NULL;
+	t.progress = progress_load(&warning);
+	if (warning != NULL) {
+		tui_message(&t, 1, "%s", warning);
+		free(warning);
+	}
+	if (t.diags.errors > 0)
+		tui_message(&t, 1, "some lesson files were refused; their "
+		    "errors are printed when you quit");
+	if (tui_init(&t, &cause) != 0) {
+		warnx_("%s", cause);
+		free(cause);
+		lesson_destroy(one);
+		lesson_free_all(t.lessons, t.nlessons);
+		progress_free(t.progress);
+		return 1;
+	}
+	if (one != NULL)
+		tui_open_lesson(&t, one);
+	tui_draw(&t);
+	first = clock_ns();
+	tui_loop(&t);
+	tui_done();
+	if (t.lesson != NULL)
+		tui_close_lesson(&t);
+	tui_stats(&t, start, first);
+	if (t.diags.errors > 0)
+		lesson_diags_print(stderr, NULL, &t.diags);
+	if (progress_save(t.progress, &cause) != 0) {
+		warnx_("progress not saved: %s", cause);
+		free(cause);
+	}
+	progress_free(t.progress);
+	lesson_destroy(one);
+	lesson_free_all(t.lessons, t.nlessons);
+	lesson_diags_free(&t.diags);
+	free(t.message);
+	free(t.answers);
+	tui_cur = NULL;
+	if (tui_pipe[0] != -1) {
+		close(tui_pipe[0]);
+		close(tui_pipe[1]);
+		tui_pipe[0] = tui_pipe[1] = -1;
+	}
+	return tui_signalled ? 128 + tui_signalled : 0;
 }

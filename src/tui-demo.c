@@ -1,0 +1,515 @@
+/*
+ * tui-demo.c -- the demo pane's runs: start, watch, stop, replay, export.
+ *
+ * A run executes on a thread of its own (the demo starts its own workers
+ * from there).  The UI thread never waits on it while it goes on: each
+ * frame, tui_demo_tick() picks up the trace once the demo has published it
+ * (an acquire load of run->trace), folds in what the workers wrote
+ * (timeline_update), and moves the timeline's end to "now" so running
+ * lanes grow.  Once run->finished is set the thread has nothing left to do,
+ * so joining it then costs nothing.  Stopping (x, q, leaving the page) asks
+ * the run to stop and joins: demos notice within about a millisecond and
+ * reap their own children.
+ *
+ * Two runs are kept: the current one and the one before, so a student who
+ * turns a knob and reruns sees both on one time scale.  The playhead is
+ * the trace time drawn up to: "now" while live, the end once done, and a
+ * slowed-down clock during a replay.  Knobs are applied with params_set()
+ * on a copy, so a value out of range is a message and changes nothing.
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "parlab.h"
+
+/* The run thread: execute the demo to its end. */
+static void *
+tui_demo_thread(void *arg)
+{
+	run_execute(arg);
+	return NULL;
+}
+
+/* Stop (if needed), join and free one run. */
+static void
+tui_run_free(struct tui_run *tr)
+{
+	if (tr == NULL)
+		return;
+	if (!tr->joined) {
+		run_request_stop(tr->run);
+		pthread_join(tr->thread, NULL);
+	}
+	timeline_destroy(tr->tl);
+	run_destroy(tr->run);
+	free(tr->label);
+	free(tr);
+}
+
+/* The parameters a run was given explicitly, as "k=v k=v". */
+static char *
+tui_demo_label(const struct params *p)
+{
+	char		*s = xstrdup(""), *n;
+	unsigned	 i;
+
+	for (i = 0; i < p->n; i++) {
+		if (!p->v[i].set)
+			continue;
+		xasprintf(&n, "%s%s%s=%s", s, *s ? " " : "",
+		    p->v[i].spec->name, p->v[i].text);
+		free(s);
+		s = n;
+	}
+	if (*s == '\0') {
+		free(s);
+		s = xstrdup("defaults");
+	}
+	return s;
+}
+
+/* Show a run block's demo: its knobs start as the lesson set them. */
+void
+tui_demo_open(struct tui *t, const struct lesson_block *b)
+{
+	long	n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	tui_demo_close(t);
+	t->demo.block = b;
+	t->demo.params = b->params;
+	t->demo.speed = 1;
+	t->demo.ncores = n < 1 ? 1 : n > 64 ? 64 : (unsigned)n;
+}
+
+/* Stop and forget the page's runs. */
+void
+tui_demo_close(struct tui *t)
+{
+	tui_run_free(t->demo.cur);
+	tui_run_free(t->demo.prev);
+	memset(&t->demo, 0, sizeof t->demo);
+}
+
+/* Whether the current run is still going. */
+static int
+tui_demo_running(const struct tui *t)
+{
+	return t->demo.cur != NULL && !t->demo.cur->joined;
+}
+
+/* Whether the pane is animating (a live run or a replay, not paused). */
+int
+tui_demo_live(const struct tui *t)
+{
+	return !t->demo.paused && (tui_demo_running(t) || t->demo.replaying);
+}
+
+/* Run the demo with the knobs as they are; the last run moves up. */
+int
+tui_demo_start(struct tui *t)
+{
+	struct tui_demo	*d = &t->demo;
+	struct tui_run	*tr;
+	int		 error;
+
+	if (d->block == NULL || d->block->demo == NULL)
+		return -1;
+	if (tui_demo_running(t)) {
+		tui_message(t, 0, "A run is going on: wait, or x stops it.");
+		return -1;
+	}
+	tr = xcalloc(1, sizeof *tr);
+	tr->run = run_create(d->block->demo, &d->params, 1);
+	tr->label = tui_demo_label(&d->params);
+	if ((error = pthread_create(&tr->thread, NULL, tui_demo_thread,
+	    tr->run)) != 0) {
+		tui_message(t, 1, "cannot start the run: %s", strerror(error));
+		tr->joined = 1;
+		tui_run_free(tr);
+		return -1;
+	}
+	tui_run_free(d->prev);
+	d->prev = d->cur;
+	d->cur = tr;
+	d->paused = d->replaying = 0;
+	d->playhead = 0;
+	d->zoom_span = 0;
+	d->tick_ns = clock_ns();
+	t->dirty = 1;
+	return 0;
+}
+
+/* Stop the current run now (it keeps what it drew). */
+void
+tui_demo_stop(struct tui *t)
+{
+	if (!tui_demo_running(t)) {
+		tui_message(t, 0, "Nothing is running.");
+		return;
+	}
+	run_request_stop(t->demo.cur->run);
+	tui_message(t, 0, "Stopping the run...");
+}
+
+/* Compare predictions of this page with the figures of a finished run. */
+static void
+tui_demo_check(struct tui *t, const struct run *r)
+{
+	const struct metric	*m;
+	struct tui_answer	*a;
+	double			 v;
+	size_t			 i;
+
+	for (i = 0; i < t->nanswers; i++) {
+		a = &t->answers[i];
+		if (a->checked || a->block->predict == NULL ||
+		    (m = run_metric(r, a->block->predict)) == NULL)
+			continue;
+		v = m->type == METRIC_FLOAT ? m->f : (double)m->i;
+		a->correct = fabs(a->value - v) <=
+		    a->block->tolerance * fabs(v) + 1e-9;
+		a->checked = 1;
+		progress_answer(t->progress, t->lesson->id,
+		    (unsigned)t->page, a->correct);
+		tui_message(t, 0, "You predicted %s = %g; the run gave %g: %s",
+		    a->block->predict, a->value, v, a->correct ? "right!" :
+		    "off, see why below.");
+	}
+}
+
+/* A run's thread ended: join it and fix its timeline's end. */
+static void
+tui_demo_finished(struct tui *t, struct tui_run *tr)
+{
+	pthread_join(tr->thread, NULL);
+	tr->joined = 1;
+	if (tr->tl == NULL && atomic_load(&tr->run->trace) != NULL)
+		tr->tl = timeline_create(atomic_load(&tr->run->trace));
+	if (tr->tl != NULL) {
+		timeline_finish(tr->tl, tr->run->end_trace_ns);
+		tr->t_total = tr->tl->t_end;
+	}
+	t->demo.playhead = tr->t_total;
+	if (tr->run->status != 0)
+		tui_message(t, 1, "%s: %s", tr->run->cls->name,
+		    tr->run->cause);
+	else {
+		tui_message(t, 0, "Done in %.1f ms. R replays slowed down, z "
+		    "zooms, e exports.", (double)tr->run->wall_ns / 1e6);
+		tui_demo_check(t, tr->run);
+	}
+}
+
+/* One frame: fold new events, advance the playhead; 1 if it changed. */
+int
+tui_demo_tick(struct tui *t)
+{
+	struct tui_demo	*d = &t->demo;
+	struct tui_run	*tr = d->cur;
+	struct trace	*trace;
+	uint64_t	 now = clock_ns(), dt = now - d->tick_ns, tnow;
+	int		 changed = 0;
+
+	d->tick_ns = now;
+	if (tr != NULL && !tr->joined) {
+		trace = atomic_load_explicit(&tr->run->trace,
+		    memory_order_acquire);
+		if (tr->tl == NULL && trace != NULL)
+			tr->tl = timeline_create(trace);
+		if (atomic_load(&tr->run->finished))
+			tui_demo_finished(t, tr);
+		else if (tr->tl != NULL) {
+			timeline_update(tr->tl);
+			tnow = trace_now(trace);
+			if (tnow > tr->tl->t_end)
+				tr->tl->t_end = tnow;
+			tr->t_total = tr->tl->t_end;
+			if (!d->paused)
+				d->playhead = tr->t_total;
+		}
+		changed = 1;
+	}
+	if (d->replaying && !d->paused && tr != NULL) {
+		d->playhead += dt / d->speed;
+		if (d->playhead >= tr->t_total) {
+			d->playhead = tr->t_total;
+			d->replaying = 0;
+		}
+		changed = 1;
+	}
+	return changed;
+}
+
+/* Replay the current run from the start at the chosen speed. */
+void
+tui_demo_replay(struct tui *t)
+{
+	if (t->demo.cur == NULL || !t->demo.cur->joined ||
+	    t->demo.cur->tl == NULL) {
+		tui_message(t, 0, "Replay needs a finished run: r runs one.");
+		return;
+	}
+	t->demo.playhead = 0;
+	t->demo.replaying = 1;
+	t->demo.paused = 0;
+	t->demo.tick_ns = clock_ns();
+}
+
+/* A number rounded up to 1, 2 or 5 times a power of ten. */
+static uint64_t
+tui_nice_up(uint64_t v)
+{
+	uint64_t	p = 1;
+
+	while (p < v) {
+		if (p * 2 >= v)
+			return p * 2;
+		if (p * 5 >= v)
+			return p * 5;
+		p *= 10;
+	}
+	return p;
+}
+
+/* The longest of the runs shown, in trace ns. */
+static uint64_t
+tui_demo_total(const struct tui *t)
+{
+	uint64_t	n = 0;
+
+	if (t->demo.cur != NULL)
+		n = t->demo.cur->t_total;
+	if (t->demo.prev != NULL && t->demo.prev->t_total > n)
+		n = t->demo.prev->t_total;
+	return n;
+}
+
+/*
+ * The time window drawn: the zoom, else all of the runs; while a run is
+ * live, a round figure ahead of now, so lanes grow rightwards instead of
+ * the picture shrinking every frame.
+ */
+void
+tui_demo_window(const struct tui *t, uint64_t *t0, uint64_t *t1)
+{
+	uint64_t	total = tui_demo_total(t);
+
+	if (t->demo.zoom_span != 0) {
+		*t0 = t->demo.zoom_t0;
+		*t1 = t->demo.zoom_t0 + t->demo.zoom_span;
+		return;
+	}
+	*t0 = 0;
+	if (tui_demo_running(t))
+		total = tui_nice_up(total);
+	*t1 = total < 1000 ? 1000 : total;
+}
+
+/* Zoom in (halve the window around its middle) or out. */
+void
+tui_demo_zoom(struct tui *t, int in)
+{
+	uint64_t	t0, t1, mid, span, total = tui_demo_total(t);
+
+	tui_demo_window(t, &t0, &t1);
+	mid = t0 + (t1 - t0) / 2;
+	span = in ? (t1 - t0) / 2 : (t1 - t0) * 2;
+	if (span < 1000) {
+		tui_message(t, 0, "Zoomed in as far as it goes (1 us).");
+		span = 1000;
+	}
+	if (!in && span >= total) {
+		t->demo.zoom_span = 0;
+		return;
+	}
+	t->demo.zoom_span = span;
+	t->demo.zoom_t0 = mid > span / 2 ? mid - span / 2 : 0;
+	tui_demo_pan(t, 0);
+}
+
+/* Pan the zoomed window by a quarter of its width (dir -1, 0, +1). */
+void
+tui_demo_pan(struct tui *t, int dir)
+{
+	struct tui_demo	*d = &t->demo;
+	uint64_t	 total = tui_demo_total(t), step = d->zoom_span / 4;
+
+	if (d->zoom_span == 0) {
+		if (dir != 0)
+			tui_message(t, 0, "z zooms in first; then < > pan.");
+		return;
+	}
+	if (dir < 0)
+		d->zoom_t0 = d->zoom_t0 > step ? d->zoom_t0 - step : 0;
+	else if (dir > 0)
+		d->zoom_t0 += step;
+	if (total > d->zoom_span && d->zoom_t0 > total - d->zoom_span)
+		d->zoom_t0 = total - d->zoom_span;
+	else if (total <= d->zoom_span)
+		d->zoom_t0 = 0;
+}
+
+/* The name of the parameter a knob key turns, or NULL. */
+static const char *
+tui_demo_knob_name(const struct tui *t, int key)
+{
+	const struct param_spec	*s;
+
+	for (s = t->demo.block->demo->params; s->name != NULL; s++) {
+		if ((key == '+' || key == '-') && s->type == PARAM_INT)
+			return s->name;
+		if (key == 'g' && strcmp(s->name, "gil") == 0)
+			return s->name;
+		if (key == 's' && s->type == PARAM_CHOICE &&
+		    strcmp(s->name, "gil") != 0 &&
+		    (strcmp(s->name, "sync") == 0 ||
+		    params_get(&t->demo.params, "sync") == NULL))
+			return s->name;
+		if (key == '[' && strcmp(s->name, "interval_us") == 0)
+			return s->name;
+	}
+	return NULL;
+}
+
+/* The next word of a choice parameter, after the current one. */
+static char *
+tui_demo_next_choice(const struct param_value *v)
+{
+	const char	*c = v->spec->choices, *bar;
+	size_t		 n = strlen(v->text);
+
+	for (;;) {
+		bar = strchr(c, '|');
+		if (strncmp(c, v->text, n) == 0 && (c[n] == '|' ||
+		    c[n] == '\0'))
+			break;
+		if (bar == NULL)
+			return xstrndup(v->spec->choices,
+			    strcspn(v->spec->choices, "|"));
+		c = bar + 1;
+	}
+	c = c[n] == '|' ? c + n + 1 : v->spec->choices;
+	return xstrndup(c, strcspn(c, "|"));
+}
+
+/* Whether the lesson lets the student turn a parameter. */
+static int
+tui_demo_allowed(const struct lesson_block *b, const char *name)
+{
+	size_t	i;
+
+	if (b->nknobs == 0)
+		return 1;
+	for (i = 0; i < b->nknobs; i++)
+		if (strcmp(b->knobs[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+/* Turn a knob: + - g s [ ]; the next r runs with it. */
+int
+tui_demo_knob(struct tui *t, int key)
+{
+	const struct param_value	*v;
+	struct params			 copy;
+	const char			*name;
+	char				*kv = NULL, *word, *cause = NULL;
+	int				 orig = key;
+
+	key = key == '=' ? '+' : key == '_' ? '-' : key == ']' ? '[' : key;
+	if ((name = tui_demo_knob_name(t, key)) == NULL) {
+		tui_message(t, 0, "This demo has no such knob (? lists them).");
+		return 1;
+	}
+	if (!tui_demo_allowed(t->demo.block, name)) {
+		tui_message(t, 1, "This lesson keeps %s fixed.", name);
+		return 1;
+	}
+	v = params_get(&t->demo.params, name);
+	if (v->spec->type == PARAM_CHOICE) {
+		word = tui_demo_next_choice(v);
+		xasprintf(&kv, "%s=%s", name, word);
+		free(word);
+	} else if (key == '[')
+		xasprintf(&kv, "%s=%.0f", name, orig == ']' ?
+		    v->num * 2 : floor(v->num / 2));
+	else
+		xasprintf(&kv, "%s=%.0f", name, v->num + (orig == '-' || orig == '_' ?
+		    -1 : 1));
+	copy = t->demo.params;
+	if (params_set(&copy, kv, &cause) != 0) {
+		tui_message(t, 1, "%s", cause);
+		free(cause);
+	} else {
+		t->demo.params = copy;
+		tui_message(t, 0, "%s: r runs with it.", kv);
+	}
+	free(kv);
+	return 1;
+}
+
+/* Where exports go: $XDG_STATE_HOME/parlab, ~/.local/state/parlab, or ".". */
+static char *
+tui_demo_export_dir(void)
+{
+	const char	*xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+	char		*dir = NULL, *parent = NULL;
+
+	if (xdg != NULL && *xdg == '/')
+		parent = xstrdup(xdg);
+	else if (home != NULL && *home == '/')
+		xasprintf(&parent, "%s/.local/state", home);
+	if (parent != NULL) {
+		xasprintf(&dir, "%s/parlab", parent);
+		if ((mkdir(parent, 0700) == 0 || errno == EEXIST) &&
+		    (mkdir(dir, 0700) == 0 || errno == EEXIST) &&
+		    access(dir, W_OK) == 0) {
+			free(parent);
+			return dir;
+		}
+		free(dir);
+		free(parent);
+	}
+	return xstrdup(".");
+}
+
+/* e: write the current run as a Chrome trace and show where. */
+void
+tui_demo_export(struct tui *t)
+{
+	struct tui_run	*tr = t->demo.cur;
+	char		*dir, *path, stamp[32];
+	time_t		 now = time(NULL);
+	FILE		*f;
+	int		 ok;
+
+	if (tr == NULL || !tr->joined || tr->run->status != 0) {
+		tui_message(t, 0, "Export needs a finished run: r runs one.");
+		return;
+	}
+	strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", localtime(&now));
+	dir = tui_demo_export_dir();
+	xasprintf(&path, "%s/parlab-%s-%s.json", dir, tr->run->cls->name,
+	    stamp);
+	if ((f = fopen(path, "w")) == NULL) {
+		tui_message(t, 1, "cannot write %s: %s", path, strerror(errno));
+	} else {
+		ok = export_trace(f, tr->run) == 0;
+		ok = fclose(f) == 0 && ok;
+		if (ok)
+			tui_message(t, 0, "Trace saved: %s (open it in "
+			    "ui.perfetto.dev)", path);
+		else
+			tui_message(t, 1, "cannot write %s", path);
+	}
+	free(path);
+	free(dir);
+}
