@@ -1,0 +1,83 @@
+# gen.sh -- the gen demo end to end: results and switches of the lesson's
+# example, the wall time about the longest duration (generous ratios),
+# only one task running at any instant (from the Chrome trace), the last
+# duration repeating, and bad parameters refused with exit 2.
+. "$top_srcdir/tests/lib.sh"
+
+# runj NAME ARGS...: run the demo into $TEST_TMP/NAME as JSON.
+runj() {
+	name=$1
+	shift
+	"$PARLAB" run gen "$@" --format json > "$TEST_TMP/$name" ||
+	    fail "run gen $* failed: $(cat "$TEST_TMP/$name")"
+	valid_json "$TEST_TMP/$name"
+}
+
+# The lesson's example at a fifth of its length: 400 and 600 ms, steps of
+# 60 ms.  Each clock runs while the other works: 4 and 7 steps.
+runj ex scale=0.2
+grep -q '"params":{"tasks":2,"durations":\[2000,3000\],"step_ms":300,"scale":0.2}' \
+    "$TEST_TMP/ex" || fail "params: $(cat "$TEST_TMP/ex")"
+[ "$(json_array results "$TEST_TMP/ex")" = "[4,7]" ] ||
+    fail "results $(json_array results "$TEST_TMP/ex"), not [4,7]"
+[ "$(json_num switches "$TEST_TMP/ex")" = 9 ] ||
+    fail "switches $(json_num switches "$TEST_TMP/ex"), not 9"
+[ "$(json_num resumes "$TEST_TMP/ex")" = 13 ] || fail "resumes not 13"
+ok "results [4,7], 9 switches"
+
+# About the longest duration (600 ms; 660 with the last step), far from
+# the sum (1000 ms).
+wall=$(json_num wall_ms "$TEST_TMP/ex")
+fcmp "$wall" '>=' 600 || fail "wall $wall ms < the longest duration"
+fcmp "$wall" '<' 900 || fail "wall $wall ms: not about the longest (600)"
+ok "wall $wall ms, about the longest duration"
+
+# Fewer durations than tasks: the last one repeats.  3 tasks of 150 ms,
+# 60 ms steps: task 0 steps at 0, finds 180 ms gone at its next turn; tasks
+# 1 and 2 step at 60 and 120, then again once task 0 is done: [1,2,2].
+runj rep tasks=3 durations=150 step_ms=60
+[ "$(json_array results "$TEST_TMP/rep")" = "[1,2,2]" ] ||
+    fail "repeat: results $(json_array results "$TEST_TMP/rep")"
+ok "the last duration repeats"
+
+# One task at a time: no two task lanes are running at once, and someone
+# is running nearly all the time.
+"$PARLAB" run gen scale=0.2 --format trace > "$TEST_TMP/trace" ||
+    fail "--format trace failed"
+valid_json "$TEST_TMP/trace"
+if command -v python3 > /dev/null 2>&1; then
+	python3 - "$TEST_TMP/trace" <<'EOF' || fail "running spans overlap"
+import json, sys
+d = json.load(open(sys.argv[1]))
+ev = d["traceEvents"]
+tasks = {e["tid"] for e in ev if e.get("ph") == "M" and
+         e.get("name") == "thread_name" and e["args"]["name"].startswith("task")}
+assert len(tasks) == 2, tasks
+run = sorted((e["ts"], e["ts"] + e["dur"], e["tid"]) for e in ev
+             if e.get("ph") == "X" and e["name"] == "running" and e["tid"] in tasks)
+assert len(run) >= 11, len(run)
+for a, b in zip(run, run[1:]):
+    if b[0] < a[1] - 0.01:
+        sys.exit("task %d runs at %.3f us, before task %d stops at %.3f us"
+                 % (b[2], b[0], a[2], a[1]))
+busy = sum(e - s for s, e, _ in run)
+span = run[-1][1] - run[0][0]
+assert busy > 0.9 * span, (busy, span)
+EOF
+	ok "only one task runs at any instant"
+fi
+
+# Bad parameters name themselves, exit 2, and nothing runs.
+expect_exit 2 "$PARLAB" run gen tasks=0
+grep -q "tasks" "$TEST_TMP/err" || fail "tasks=0: $(cat "$TEST_TMP/err")"
+expect_exit 2 "$PARLAB" run gen tasks=2 durations=100,200,300
+grep -q "durations=100,200,300" "$TEST_TMP/err" ||
+    fail "too many durations: $(cat "$TEST_TMP/err")"
+expect_exit 2 "$PARLAB" run gen durations=100,x
+grep -q "durations" "$TEST_TMP/err" || fail "durations=100,x: $(cat "$TEST_TMP/err")"
+expect_exit 2 "$PARLAB" run gen step_ms=0
+grep -q "step_ms" "$TEST_TMP/err" || fail "step_ms=0: $(cat "$TEST_TMP/err")"
+[ ! -s "$TEST_TMP/out" ] || fail "a refused run printed: $(cat "$TEST_TMP/out")"
+ok "bad parameters exit 2, naming themselves"
+
+done_testing
