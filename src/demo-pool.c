@@ -214,7 +214,6 @@ pool_thread_start(struct pool *p, char **cause)
 		p->w[i].index = i;
 		p->w[i].gil = p->use_gil ? &p->gil : NULL;
 		p->w[i].arg = p;
-		trace_state(p->tr, i, STATE_STARTING);
 	}
 	if (run_threads_start(p->run, p->tids, p->w, p->nworkers, pool_thread,
 	    cause) != 0)
@@ -482,10 +481,10 @@ static const struct pool_backend pool_processes = {
 /* --- the executor -------------------------------------------------- */
 
 /*
- * Submit items [first, first + n) as one task; their futures are pending
- * until a worker takes the chunk.  Returns the chunk's number.
+ * Submit items [first, first + n) as one task and return the first item's
+ * future; the futures stay pending until a worker takes the chunk.
  */
-static size_t
+static struct pool_future *
 pool_submit(struct pool *p, size_t first, size_t n)
 {
 	size_t	c = p->nchunks++;
@@ -493,7 +492,7 @@ pool_submit(struct pool *p, size_t first, size_t n)
 	p->chunks[c].first = first;
 	p->chunks[c].n = n;
 	p->be->submit(p, c);
-	return c;
+	return &p->futures[first];
 }
 
 /*

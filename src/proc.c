@@ -16,8 +16,8 @@
  * names the lane by its pid ("P1234").  Results come back on a pipe as
  * framed messages (type, length, body); tasks, if any, go out on another.
  *
- * Children never outlive parlab.  Each runs in its own process group, so a
- * ^C at the terminal reaches parlab alone, which then stops them in order;
+ * Children never outlive parlab.  Each runs in its own session and process
+ * group, so a ^C at the terminal reaches parlab alone, which then stops them in order;
  * each asks the kernel to kill it if its parent dies (PR_SET_PDEATHSIG), in
  * case parlab itself is killed outright.  A registry holds every live child:
  * proc_stop_all() (a stop request, a signal, an error path, exit) sends
@@ -117,8 +117,12 @@ proc_close(int *fd)
 }
 
 /*
- * In a new child, before anything else: its own process group, death with
- * its parent, default signal handling and no blocked signals.  Only
+ * In a new child, before anything else: its own session and so its own
+ * process group, death with its parent, default signal handling and no
+ * blocked signals.  Its own session also means no controlling terminal,
+ * and, where the kernel groups scheduling by session (autogroup), the
+ * scheduler weighs each worker as a process of its own rather than sharing
+ * parlab's one slice among them all, as it would without autogroup.  Only
  * async-signal-safe calls: the parent may have other threads.
  */
 static void
@@ -126,7 +130,8 @@ proc_child_setup(pid_t parent)
 {
 	sigset_t	none;
 
-	setpgid(0, 0);
+	if (setsid() == -1)
+		setpgid(0, 0);
 #ifdef __linux__
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 #endif
@@ -341,8 +346,8 @@ proc_start(struct proc *p, enum proc_start how, struct trace *tr,
 		    argc, argv));
 	}
 
-	/* Also here, so a stop that comes at once finds the group. */
-	setpgid(pid, pid);
+	/* No setpgid(pid, pid) here: it would make setsid() fail in the
+	 * child.  A stop that comes first signals the pid itself. */
 	close(res[1]);
 	if (tasks)
 		close(task[0]);

@@ -71,15 +71,15 @@ try() {
 proc_fast() {
 	"$PARLAB" run pool backend=process fn=cpu work_us=100000 items=4 \
 	    workers=2 --format json > "$TEST_TMP/p" || fail "cpu process failed"
-	fcmp "$(json_num speedup "$TEST_TMP/p")" '>' 1.3
+	fcmp "$(json_num speedup "$TEST_TMP/p")" '>' 1.15
 }
 thread_slow() {
 	"$PARLAB" run pool backend=thread gil=new fn=cpu work_us=100000 \
 	    items=4 workers=2 --format json > "$TEST_TMP/t" || fail "cpu thread failed"
-	fcmp "$(json_num speedup "$TEST_TMP/t")" '<' 1.2
+	fcmp "$(json_num speedup "$TEST_TMP/t")" '<' 1.15
 }
 if [ "$ncpu" -ge 2 ]; then
-	try 3 proc_fast || fail "process cpu speedup $(json_num speedup "$TEST_TMP/p")"
+	try 5 proc_fast || fail "process cpu speedup $(json_num speedup "$TEST_TMP/p")"
 	ok "fn=cpu speeds up on processes"
 fi
 try 3 thread_slow || fail "thread+GIL cpu speedup $(json_num speedup "$TEST_TMP/t")"
