@@ -279,14 +279,17 @@ fence_metric_ok(const char *s)
 	return p != s;
 }
 
-/* Sort the inner blocks of an ask into question, choices, explanation. */
-static void
+/*
+ * Sort the inner blocks of an ask into question, choices, explanation;
+ * returns how many list items were not written as choices.
+ */
+static size_t
 fence_ask_blocks(struct lesson_block *b, struct lesson_diags *d,
     struct lesson *in)
 {
 	struct lesson_block	*ib;
 	struct lesson_choice	*c;
-	size_t			 i;
+	size_t			 i, bad = 0;
 
 	for (i = 0; in->npages > 0 && i < in->pages[0].nblocks; i++) {
 		ib = &in->pages[0].blocks[i];
@@ -298,6 +301,7 @@ fence_ask_blocks(struct lesson_block *b, struct lesson_diags *d,
 			if (ib->task < 0) {
 				lesson_diag(d, ib->line, 1, "a choice is "
 				    "written '- [ ] text' or '- [x] text'");
+				bad++;
 				break;
 			}
 			b->choices = xreallocarray(b->choices, b->nchoices + 1,
@@ -330,6 +334,7 @@ fence_ask_blocks(struct lesson_block *b, struct lesson_diags *d,
 			break;
 		}
 	}
+	return bad;
 }
 
 /* An ask block: a question with choices, or a numeric prediction. */
@@ -342,7 +347,7 @@ fence_ask(struct lesson *l, struct lesson_diags *d, char **lines,
 	struct lesson_src	 src;
 	char			*doc, *p;
 	const char		*s;
-	size_t			 i, len = 0, k, right = 0;
+	size_t			 i, len = 0, k, right = 0, bad;
 	unsigned		 tol_line = 0;
 
 	b = lesson_block_add(l, LBLOCK_ASK, line);
@@ -383,7 +388,7 @@ fence_ask(struct lesson *l, struct lesson_diags *d, char **lines,
 	lesson_src_init(&src, doc, (size_t)(p - doc), at, line);
 	if (n > 0)
 		lesson_md_walk(&src, 0, &in, d, 0);
-	fence_ask_blocks(b, d, &in);
+	bad = fence_ask_blocks(b, d, &in);
 	lesson_src_free(&src);
 	for (i = 0; in.npages > 0 && i < in.pages[0].nblocks; i++)
 		lesson_block_free(&in.pages[0].blocks[i]);
@@ -408,7 +413,7 @@ fence_ask(struct lesson *l, struct lesson_diags *d, char **lines,
 	else if (right == 0)
 		lesson_diag(d, line, 1, "ask has no right answer: mark one "
 		    "choice '- [x]'");
-	else if (b->nchoices == 1)
+	else if (b->nchoices + bad == 1)
 		lesson_diag(d, line, 0, "ask has only one choice");
 	if (b->nexplain == 0)
 		lesson_diag(d, line, 0, "ask has no explanation (a '> ...' "

@@ -39,9 +39,10 @@
 
 #include "parlab.h"
 
-static void	lesson_front_matter(struct lesson *, struct lesson_src *,
+static int	lesson_front_matter(struct lesson *, struct lesson_src *,
 		    struct lesson_diags *, size_t *);
-static void	lesson_final_checks(struct lesson *, struct lesson_diags *);
+static void	lesson_final_checks(struct lesson *, struct lesson_diags *,
+		    int);
 
 /* Add a diagnostic (error if error is set, else a warning). */
 void
@@ -453,6 +454,7 @@ lesson_front_key(struct lesson *l, const char *key, char *value,
 	long	  n;
 
 	if (strcmp(key, "id") == 0) {
+		l->id_line = line;
 		if (!lesson_id_ok(value)) {
 			lesson_diag(d, line, 1, "id '%s' must be 1 to 64 "
 			    "letters, digits, '-' or '_'", value);
@@ -460,7 +462,6 @@ lesson_front_key(struct lesson *l, const char *key, char *value,
 			return;
 		}
 		slot = &l->id;
-		l->id_line = line;
 	} else if (strcmp(key, "title") == 0)
 		slot = &l->title;
 	else if (strcmp(key, "summary") == 0)
@@ -501,9 +502,10 @@ lesson_front_key(struct lesson *l, const char *key, char *value,
 
 /*
  * Pass 2: the front matter, a "---" line, "key: value" lines, a "---"
- * line.  *body is set to the offset where the Markdown begins.
+ * line.  *body is set to the offset where the Markdown begins.  Returns
+ * -1 if there is none (or it never ends): then nothing more can be said.
  */
-static void
+static int
 lesson_front_matter(struct lesson *l, struct lesson_src *src,
     struct lesson_diags *d, size_t *body)
 {
@@ -518,7 +520,19 @@ lesson_front_matter(struct lesson *l, struct lesson_src *src,
 	    e[-1] == '\n'))) {
 		lesson_diag(d, 1, 1, "missing front matter: a lesson starts "
 		    "with '---', 'id: ...', 'title: ...', '---'");
-		return;
+		return -1;
+	}
+	for (i = 1; i < src->nlines; i++) {
+		s = src->base + src->starts[i];
+		e = src->base + src->starts[i + 1];
+		if (lesson_is_dashes(s, e - (e > s && e[-1] == '\n')))
+			break;
+	}
+	if (i >= src->nlines) {
+		lesson_diag(d, 1, 1, "unterminated front matter: no closing "
+		    "'---' line");
+		*body = src->len;
+		return -1;
 	}
 	for (i = 1; i < src->nlines; i++) {
 		s = src->base + src->starts[i];
@@ -527,7 +541,7 @@ lesson_front_matter(struct lesson *l, struct lesson_src *src,
 			e--;
 		if (lesson_is_dashes(s, e)) {
 			*body = src->starts[i + 1];
-			return;
+			return 0;
 		}
 		for (k0 = s; k0 < e && (*k0 == ' ' || *k0 == '\t'); k0++)
 			;
@@ -556,9 +570,7 @@ lesson_front_matter(struct lesson *l, struct lesson_src *src,
 		    0, NULL), (unsigned)i + 1, d);
 		free(key);
 	}
-	lesson_diag(d, 1, 1, "unterminated front matter: no closing '---' "
-	    "line");
-	*body = src->len;
+	return -1;	/* not reached: the closing line was found above */
 }
 
 /* Does a block show something to a student (a note or pause does not)? */
@@ -568,19 +580,21 @@ lesson_block_visible(const struct lesson_block *b)
 	return b->type != LBLOCK_NOTE && b->type != LBLOCK_PAUSE;
 }
 
-/* Pass 4: checks over the whole lesson. */
+/* Pass 4: checks over the whole lesson (front matter ones if it has one). */
 static void
-lesson_final_checks(struct lesson *l, struct lesson_diags *d)
+lesson_final_checks(struct lesson *l, struct lesson_diags *d, int fm)
 {
 	struct lesson_page	*p;
 	struct lesson_block	*b, *ask = NULL;
 	size_t			 i, j, shown;
 
-	if (l->id == NULL)
+	if (!fm)
+		;	/* already reported as missing front matter */
+	else if (l->id_line == 0)
 		lesson_diag(d, 1, 1, "missing 'id' in the front matter");
-	if (l->title == NULL)
+	if (fm && l->title == NULL)
 		lesson_diag(d, 1, 1, "missing 'title' in the front matter");
-	if (l->summary == NULL)
+	if (fm && l->summary == NULL)
 		lesson_diag(d, 1, 0, "no 'summary' in the front matter; "
 		    "the menu shows it");
 	for (i = 0; i < l->npages; i++) {
@@ -638,11 +652,13 @@ lesson_build(const char *path, const char *buf, size_t len,
 	l = xcalloc(1, sizeof *l);
 	l->path = xstrdup(path != NULL ? path : "-");
 	lesson_src_init(&src, copy, len - skip, NULL, 1);
-	lesson_front_matter(l, &src, d, &body);
-	lesson_md_walk(&src, body, l, d, 1);
-	if (l->npages == 0)
-		lesson_page_add(l, lesson_src_line(&src, copy + body));
-	lesson_final_checks(l, d);
+	if (lesson_front_matter(l, &src, d, &body) == 0 || body == 0) {
+		lesson_md_walk(&src, body, l, d, 1);
+		if (l->npages == 0)
+			lesson_page_add(l, lesson_src_line(&src, copy + body));
+		lesson_final_checks(l, d, body != 0);
+	} else
+		lesson_page_add(l, 1);
 	lesson_src_free(&src);
 	free(copy);
 	return l;
