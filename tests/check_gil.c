@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include <check.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -38,6 +39,8 @@ struct tgil {
 	atomic_uint	 arrived;
 	atomic_int	 stop;		/* tell spinners to give up */
 	_Atomic uint64_t counter;	/* a racy read-modify-write counter */
+	int		 pin;		/* one core per thread */
+	atomic_uint	 pinned;	/* threads that got their own core */
 };
 
 /* Set up n workers on a GIL of mode; the GIL lane is lane n. */
@@ -253,6 +256,30 @@ START_TEST(test_gil_new_forced_switch)
 }
 END_TEST
 
+/*
+ * Pin the calling thread to the index-th core it may run on, so that two
+ * threads really run on two cores even when other work crowds the machine;
+ * returns 0 if there are not that many cores.
+ */
+static int
+tgil_pin(unsigned index)
+{
+	cpu_set_t	set, one;
+	int		cpu, seen = 0;
+
+	if (sched_getaffinity(0, sizeof set, &set) != 0)
+		return 0;
+	for (cpu = 0; cpu < CPU_SETSIZE; cpu++) {
+		if (!CPU_ISSET(cpu, &set) || seen++ != (int)index)
+			continue;
+		CPU_ZERO(&one);
+		CPU_SET(cpu, &one);
+		return pthread_setaffinity_np(pthread_self(), sizeof one,
+		    &one) == 0;
+	}
+	return 0;
+}
+
 /* Spin through n units with safe points, the GIL held. */
 static void *
 tgil_worker_units(void *arg)
@@ -261,6 +288,8 @@ tgil_worker_units(void *arg)
 	struct tgil	*t = w->arg;
 	unsigned	 k;
 
+	if (t->pin && tgil_pin(w->index))
+		atomic_fetch_add(&t->pinned, 1);
 	tgil_gate(t);
 	gil_take(w->gil, w);
 	for (k = 0; k < t->steps; k++) {
@@ -275,9 +304,11 @@ tgil_worker_units(void *arg)
 }
 
 /*
- * old: two threads releasing every 10 units and taking straight back.  A
- * waiter woken by a release mostly finds the lock taken again: failed
- * wake-ups are counted; both still finish (the holder lets go at the end).
+ * old: two threads, each on a core of its own, releasing every 10 units
+ * and taking straight back.  A waiter woken by a release mostly finds the
+ * lock taken again: failed wake-ups are counted; both still finish (the
+ * holder lets go at the end).  (Sharing one core, the woken waiter would
+ * preempt the releaser and win: the single-core behaviour.)
  */
 START_TEST(test_gil_old_failed_wakeups)
 {
@@ -285,11 +316,78 @@ START_TEST(test_gil_old_failed_wakeups)
 
 	tgil_init(&t, 2, GIL_OLD, 0, 10);
 	t.steps = 100000;
+	t.pin = 1;
 	tgil_run(&t, tgil_worker_units);
 	ck_assert_uint_eq(atomic_load(&t.done), 2);
 	ck_assert_int_eq(atomic_load(&t.violations), 0);
-	ck_assert_uint_gt(t.g.failed_wakeups, 0);
+	if (atomic_load(&t.pinned) == 2)
+		ck_assert_uint_gt(t.g.failed_wakeups, 0);
 	ck_assert_uint_eq(t.g.drop_requests, 0);
+	tgil_free(&t);
+}
+END_TEST
+
+/* Whether lane is waiting for the GIL (its state is written under mutex). */
+static int
+tgil_is_waiting(struct tgil *t, unsigned lane)
+{
+	int	waiting;
+
+	pthread_mutex_lock(&t->g.mutex);
+	waiting = trace_lane(t->tr, lane)->state == STATE_WAIT_LOCK;
+	pthread_mutex_unlock(&t->g.mutex);
+	return waiting;
+}
+
+/* Take the GIL once and let it go. */
+static void *
+tgil_take_once(void *arg)
+{
+	struct worker	*w = arg;
+
+	gil_take(w->gil, w);
+	gil_drop(w->gil, w);
+	return NULL;
+}
+
+/*
+ * old, scripted: T1 waits for the lock; five times the holder releases it,
+ * signals, and takes it back before T1 can run (all under the GIL's mutex,
+ * as a releaser on another core wins the race).  Each wake-up finds the lock
+ * taken: five failed wake-ups, then a real release lets T1 in.
+ */
+START_TEST(test_gil_old_scripted_failures)
+{
+	struct tgil	t;
+	unsigned	i;
+	uint64_t	n;
+
+	tgil_init(&t, 2, GIL_OLD, 0, 100);
+	gil_take(&t.g, &t.w[0]);
+	ck_assert_int_eq(pthread_create(&t.t[1], NULL, tgil_take_once,
+	    &t.w[1]), 0);
+	while (!tgil_is_waiting(&t, 1))
+		sched_yield();
+	for (i = 0; i < 5; i++) {
+		pthread_mutex_lock(&t.g.mutex);
+		t.g.locked = 0;
+		pthread_cond_signal(&t.g.cond);
+		t.g.locked = 1;
+		pthread_mutex_unlock(&t.g.mutex);
+		do {	/* until T1 has woken, looked, and sleeps again */
+			pthread_mutex_lock(&t.g.mutex);
+			n = t.g.failed_wakeups;
+			pthread_mutex_unlock(&t.g.mutex);
+			sched_yield();
+		} while (n < i + 1);
+	}
+	ck_assert_int_eq(t.g.holder, 0);
+	gil_drop(&t.g, &t.w[0]);
+	pthread_join(t.t[1], NULL);
+	/* A spurious wake-up would add one; none may be missing. */
+	ck_assert_uint_ge(t.g.failed_wakeups, 5);
+	ck_assert_uint_eq(t.g.switches, 1);
+	ck_assert_uint_gt(t.g.max_wait_ns, 0);
 	tgil_free(&t);
 }
 END_TEST
@@ -397,6 +495,65 @@ START_TEST(test_gil_old_check_one)
 }
 END_TEST
 
+/* The GIL lane's holder events, in order, into out; returns how many. */
+static unsigned
+tgil_holders(struct tgil *t, int64_t *out, unsigned max)
+{
+	const struct trace_event	*e = trace_events(t->tr, t->n);
+	uint64_t			 i;
+	unsigned			 k = 0;
+
+	for (i = 0; i < trace_count(t->tr, t->n) && k < max; i++)
+		if (e[i].kind == EV_GIL_SWITCH)
+			out[k++] = e[i].arg;
+	return k;
+}
+
+/*
+ * A scripted interleaving on one thread, two workers: no one ever waits,
+ * so every step is deterministic.  The GIL lane shows each holder once, a
+ * retake by the same thread adds nothing, and the old GIL's releases at
+ * every `check` units do not flood the worker's lane with running events.
+ */
+START_TEST(test_gil_scripted)
+{
+	struct tgil	t;
+	int64_t		h[8];
+	unsigned	i;
+
+	tgil_init(&t, 2, GIL_OLD, 0, 3);
+	gil_take(&t.g, &t.w[0]);
+	ck_assert_int_eq(t.g.holder, 0);
+	for (i = 0; i < 300; i++)
+		gil_safepoint(&t.g, &t.w[0]);	/* 100 release-retakes */
+	ck_assert_int_eq(t.g.holder, 0);
+	ck_assert_uint_eq(trace_count(t.tr, 0), 1);	/* running, once */
+	gil_drop(&t.g, &t.w[0]);
+	ck_assert_int_eq(t.g.holder, -1);
+	ck_assert_int_eq(t.g.locked, 0);
+	gil_take(&t.g, &t.w[1]);
+	gil_drop(&t.g, &t.w[1]);
+	ck_assert_uint_eq(tgil_holders(&t, h, 8), 4);
+	ck_assert_int_eq(h[0], 0);
+	ck_assert_int_eq(h[1], -1);
+	ck_assert_int_eq(h[2], 1);
+	ck_assert_int_eq(h[3], -1);
+	ck_assert_uint_eq(t.g.failed_wakeups, 0);
+	ck_assert_uint_eq(t.g.wait_ns, 0);
+	tgil_free(&t);
+
+	/* new: a safe point with no drop request costs nothing. */
+	tgil_init(&t, 1, GIL_NEW, NS_PER_MS, 0);
+	gil_take(&t.g, &t.w[0]);
+	for (i = 0; i < 1000; i++)
+		gil_safepoint(&t.g, &t.w[0]);
+	ck_assert_uint_eq(t.g.switch_number, 1);
+	ck_assert_uint_eq(t.g.drop_requests, 0);
+	gil_drop(&t.g, &t.w[0]);
+	tgil_free(&t);
+}
+END_TEST
+
 /* Zero interval and check fall back to CPython's defaults. */
 START_TEST(test_gil_defaults)
 {
@@ -421,11 +578,13 @@ gil_suite(void)
 	tcase_add_test(core, test_gil_old_one_holder);
 	tcase_add_test(core, test_gil_new_forced_switch);
 	tcase_add_test(core, test_gil_old_failed_wakeups);
+	tcase_add_test(core, test_gil_old_scripted_failures);
 	tcase_add_test(core, test_gil_none_never_blocks);
 	tcase_add_test(core, test_gil_io_releases);
 	tcase_add_test(edge, test_gil_new_stress);
 	tcase_add_test(edge, test_gil_old_check_one);
 	tcase_add_test(edge, test_gil_defaults);
+	tcase_add_test(edge, test_gil_scripted);
 	tcase_set_timeout(core, 20);
 	tcase_set_timeout(edge, 20);
 	suite_add_tcase(s, core);
