@@ -410,11 +410,11 @@ tui_draw(struct tui *t)
 	t->lines = LINES;
 	erase();
 	if (COLS < TUI_MIN_COLS || LINES < TUI_MIN_LINES) {
-		snprintf(buf, sizeof buf, "terminal too small: %dx%d, parlab "
-		    "needs %dx%d", COLS, LINES, TUI_MIN_COLS, TUI_MIN_LINES);
+		snprintf(buf, sizeof buf, "%dx%d; needs %dx%d", COLS, LINES,
+		    TUI_MIN_COLS, TUI_MIN_LINES);
 		tui_put(t, 0, 0, COLS, "terminal too small", ROLE_ERROR);
 		tui_put(t, 1, 0, COLS, buf, ROLE_NORMAL);
-		tui_put(t, 2, 0, COLS, "enlarge it, or q to quit", ROLE_DIM);
+		tui_put(t, 2, 0, COLS, "enlarge it, or q", ROLE_DIM);
 	} else {
 		if (t->screen == TUI_MENU)
 			view_menu_draw(t);

@@ -28,7 +28,7 @@
 
 #include "parlab.h"
 
-#define VT_LABEL_W	6	/* lane names, then a bar */
+#define VT_LABEL_W	8	/* lane names, then a bar */
 
 /* One character for a small number: 0-9, a-z, then '*'. */
 static char
