@@ -779,6 +779,7 @@ struct tui_run {		/* one run of the demo pane, live or done */
 	int		 joined;
 	struct timeline	*tl;		/* NULL until the trace appears */
 	uint64_t	 t_total;	/* trace ns: now while live, then the end */
+	int		 measuring;	/* workers done, the demo still busy */
 	char		*label;		/* the knobs it ran with */
 };
 
