@@ -216,10 +216,10 @@ async_on_cron(struct evloop *loop, int64_t id, void *arg)
 {
 	struct async	*as = arg;
 
+	(void)loop;
 	(void)id;
 	if (run_stopping(as->run))
 		async_fail(as, "stopped before the end");
-	(void)loop;
 	return (int64_t)ASYNC_CRON_NS;
 }
 

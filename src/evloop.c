@@ -53,7 +53,7 @@ struct evfile {
 
 struct evtimer {
 	uint64_t	 when;		/* due, on clock_ns() */
-	uint64_t	 seq;		/* order added: ties fire in this order */
+	uint64_t	 seq;		/* order armed: ties fire so */
 	evloop_timer_fn	*fn;		/* NULL: the slot is free */
 	void		*arg;
 	uint32_t	 gen;		/* bumped when the slot is freed */
@@ -158,7 +158,7 @@ evloop_file_del(struct evloop *loop, int fd, int mask)
 
 /* Whether heap entry a fires before heap entry b. */
 static int
-evloop_before_than(const struct evloop *loop, uint32_t a, uint32_t b)
+evloop_earlier(const struct evloop *loop, uint32_t a, uint32_t b)
 {
 	const struct evtimer	*ta = &loop->timers[a], *tb = &loop->timers[b];
 
@@ -184,7 +184,7 @@ evloop_heap_fix(struct evloop *loop, size_t i)
 
 	while (i > 0) {
 		parent = (i - 1) / 2;
-		if (!evloop_before_than(loop, s, loop->heap[parent]))
+		if (!evloop_earlier(loop, s, loop->heap[parent]))
 			break;
 		evloop_heap_set(loop, i, loop->heap[parent]);
 		i = parent;
@@ -193,10 +193,10 @@ evloop_heap_fix(struct evloop *loop, size_t i)
 		child = 2 * i + 1;
 		if (child >= loop->nheap)
 			break;
-		if (child + 1 < loop->nheap && evloop_before_than(loop,
+		if (child + 1 < loop->nheap && evloop_earlier(loop,
 		    loop->heap[child + 1], loop->heap[child]))
 			child++;
-		if (!evloop_before_than(loop, loop->heap[child], s))
+		if (!evloop_earlier(loop, loop->heap[child], s))
 			break;
 		evloop_heap_set(loop, i, loop->heap[child]);
 		i = child;
@@ -355,12 +355,13 @@ evloop_poll(struct evloop *loop, int timeout)
 			continue;
 		p = &loop->pfds[n++];
 		p->fd = fd;
-		p->events = ((loop->files[fd].mask & EVLOOP_READ) ? POLLIN : 0) |
-		    ((loop->files[fd].mask & EVLOOP_WRITE) ? POLLOUT : 0);
+		f = &loop->files[fd];
+		p->events = ((f->mask & EVLOOP_READ) ? POLLIN : 0) |
+		    ((f->mask & EVLOOP_WRITE) ? POLLOUT : 0);
 		p->revents = 0;
 	}
 	now = clock_ns();
-	if (loop->last_wake != 0 && now - loop->last_wake > loop->st.max_busy_ns)
+	if (now - loop->last_wake > loop->st.max_busy_ns)
 		loop->st.max_busy_ns = now - loop->last_wake;
 	nready = poll(loop->pfds, (nfds_t)n, timeout);
 	if (nready == -1 && errno != EINTR)
@@ -372,7 +373,7 @@ evloop_poll(struct evloop *loop, int timeout)
 		if (p->revents == 0)
 			continue;
 		f = &loop->files[p->fd];
-		/* A hang-up or error is reported as readable: the read sees it. */
+		/* A hang-up or an error counts as readable: read() tells. */
 		if ((f->mask & EVLOOP_READ) &&
 		    (p->revents & (POLLIN | POLLHUP | POLLERR))) {
 			f->rfn(loop, p->fd, EVLOOP_READ, f->rarg);
@@ -413,7 +414,7 @@ evloop_fire_timers(struct evloop *loop)
 		id = evloop_timer_id(loop, s);
 		next = t->fn(loop, id, t->arg);
 		processed++;
-		/* The callback may have grown (moved) the slots or deleted it. */
+		/* The callback may have moved the slots, or deleted it. */
 		t = &loop->timers[s];
 		if (t->fn == NULL || evloop_timer_id(loop, s) != id)
 			continue;

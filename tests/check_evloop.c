@@ -246,7 +246,7 @@ START_TEST(test_evloop_delete_in_callback)
 	struct evloop	*loop = evloop_create(1);
 	int64_t		 a, b;
 
-	lg.next = 10 * MS;			/* would repeat if not deleted */
+	lg.next = 10 * MS;			/* repeats unless deleted */
 	a = evloop_timer_add(loop, 10 * MS, on_timer, (void *)(intptr_t)1);
 	b = evloop_timer_add(loop, 10 * MS, on_timer, (void *)(intptr_t)2);
 	lg.del = b;				/* a deletes b, due as well */
