@@ -838,11 +838,12 @@ struct tui {
 	int		 autoplay;	/* presenter: pages advance on a timer */
 	uint64_t	 page_since;	/* clock when the page was opened */
 	uint64_t	 frames;
+	double		 anim_fps;	/* measured while animating */
 };
 
 #define TUI_MIN_COLS	40
 #define TUI_MIN_LINES	12
-#define TUI_FRAME_NS	(NS_PER_SEC / 30)
+#define TUI_FRAME_NS	(NS_PER_SEC / 32)	/* a margin over 30 fps */
 
 void		 tui_done(void);
 void		 tui_message(struct tui *, int, const char *, ...)

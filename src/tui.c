@@ -457,6 +457,7 @@ tui_loop(struct tui *t)
 {
 	struct pollfd	pfd[2];
 	uint64_t	now, due, next_frame = 0;
+	uint64_t	anim_frames = 0, anim_since = 0, anim_last = 0;
 	int		ch, timeout;
 	char		drain[64];
 
@@ -466,15 +467,26 @@ tui_loop(struct tui *t)
 		if (tui_demo_tick(t))
 			t->dirty = 1;
 		due = tui_autoplay(t, now);
-		if (t->dirty) {
+		/* While animating, a key waits for the next beat (31 ms). */
+		if (t->dirty && (now >= next_frame || !tui_demo_live(t))) {
 			tui_draw(t);
 			t->dirty = 0;
-			next_frame = now + TUI_FRAME_NS;
+			/* Frames on a fixed beat, so drawing time and poll's
+			 * rounding do not add up to a slower rate. */
+			next_frame = next_frame + TUI_FRAME_NS > now ?
+			    next_frame + TUI_FRAME_NS : now + TUI_FRAME_NS;
+			if (tui_demo_live(t)) {
+				anim_frames++;
+				if (anim_since == 0)
+					anim_since = now;
+				anim_last = now;
+			}
 		}
 		timeout = -1;
+		now = clock_ns();
 		if (tui_demo_live(t))
-			timeout = next_frame > now ? (int)((next_frame - now) /
-			    NS_PER_MS) + 1 : 0;
+			timeout = next_frame > now ? (int)((next_frame - now +
+			    NS_PER_MS - 1) / NS_PER_MS) : 0;
 		else if (due != 0)
 			timeout = (int)((due - now) / NS_PER_MS) + 1;
 		pfd[0].fd = STDIN_FILENO;
@@ -496,6 +508,9 @@ tui_loop(struct tui *t)
 				tui_keys_handle(t, ch);
 		}
 	}
+	if (anim_frames > 1 && anim_last > anim_since)
+		t->anim_fps = (double)(anim_frames - 1) * 1e9 /
+		    (double)(anim_last - anim_since);
 }
 
 /* Write figures for tests and measurements, when $PARLAB_TUI_STATS asks. */
@@ -507,9 +522,9 @@ tui_stats(const struct tui *t, uint64_t start, uint64_t first)
 
 	if (path == NULL || *path == '\0' || (f = fopen(path, "w")) == NULL)
 		return;
-	fprintf(f, "frames %llu\nfirst_frame_ms %.3f\nui_tid %ld\n",
-	    (unsigned long long)t->frames, (double)(first - start) / 1e6,
-	    (long)getpid());
+	fprintf(f, "frames %llu\nanim_fps %.1f\nfirst_frame_ms %.3f\n"
+	    "ui_tid %ld\n", (unsigned long long)t->frames, t->anim_fps,
+	    (double)(first - start) / 1e6, (long)getpid());
 	fclose(f);
 }
 
