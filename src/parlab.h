@@ -179,6 +179,9 @@ struct tl_mark {
 struct tl_lane {
 	struct tl_span	*spans;
 	size_t		 nspans, spans_cap;
+	uint64_t	(*blocks)[STATE_COUNT];	/* per-state time of each
+					   TL_BLOCK closed spans */
+	size_t		 nblocks, blocks_cap;
 	struct tl_mark	*marks;		/* point events */
 	size_t		 nmarks, marks_cap;
 	uint64_t	 consumed;	/* events folded in so far */
@@ -201,6 +204,7 @@ void		 timeline_finish(struct timeline *, uint64_t);
 void		 timeline_fold(const struct timeline *, unsigned, uint64_t,
 		     uint64_t, unsigned, uint8_t *);
 #define TL_NOVALUE	INT64_MIN
+#define TL_BLOCK	256	/* spans summed together for fast folding */
 void		 timeline_fold_counter(const struct timeline *, unsigned,
 		     uint64_t, uint64_t, unsigned, int64_t *);
 void		 timeline_fold_cores(const struct timeline *, unsigned,
