@@ -193,12 +193,13 @@ threads_worker(void *arg)
  * the run was stopped or the trace could not be made.
  */
 static int
-threads_sequential(struct threads *th, uint64_t *ns, char **cause)
+threads_sequential(struct threads *th, uint64_t *ns, uint64_t *cpu_ns,
+    char **cause)
 {
 	struct trace	*tr;
 	struct gil	 g;
 	struct worker	 w;
-	uint64_t	 t0, k;
+	uint64_t	 t0, c0, k;
 	unsigned	 i;
 	int		 error = 0;
 
@@ -212,6 +213,7 @@ threads_sequential(struct threads *th, uint64_t *ns, char **cause)
 	w.gil = th->mode == GIL_NONE ? NULL : &g;
 
 	t0 = clock_ns();
+	c0 = clock_thread_cpu_ns();
 	gil_take(w.gil, &w);
 	for (i = 0; i < th->nthreads && error == 0; i++) {
 		switch (threads_role(th, i)) {
@@ -231,6 +233,7 @@ threads_sequential(struct threads *th, uint64_t *ns, char **cause)
 	}
 	gil_drop(w.gil, &w);
 	*ns = clock_ns() - t0;
+	*cpu_ns = clock_thread_cpu_ns() - c0;
 
 	gil_free(&g);
 	trace_destroy(tr);
@@ -264,13 +267,15 @@ threads_percentile(const uint64_t *v, size_t n, unsigned p)
 
 /* Report the figures, and what they mean. */
 static void
-threads_report(struct threads *th, struct run *r, uint64_t seq_ns)
+threads_report(struct threads *th, struct run *r, uint64_t seq_ns,
+    uint64_t seq_cpu_ns)
 {
 	double	wall = (double)r->wall_ns / 1e6, seq = (double)seq_ns / 1e6;
 	double	speedup = wall > 0 ? seq / wall : 0, p50, p99;
 
 	run_metric_float(r, "sequential_ms", seq);
 	run_metric_float(r, "speedup", speedup);
+	run_metric_float(r, "sequential_cpu_ms", (double)seq_cpu_ns / 1e6);
 	run_metric_int(r, "gil_switches", (int64_t)th->gil.switches);
 	run_metric_float(r, "gil_wait_ms", (double)th->gil.wait_ns / 1e6);
 	run_metric_int(r, "gil_failed_wakeups",
@@ -346,7 +351,7 @@ threads_run(struct run *r, char **cause)
 	pthread_t	*tids;
 	char		 name[32];
 	unsigned	 i, ncpu = 0;
-	uint64_t	 seq_ns = 0;
+	uint64_t	 seq_ns = 0, seq_cpu_ns = 0;
 	int		 use_gil, error;
 
 	memset(&th, 0, sizeof th);
@@ -395,9 +400,9 @@ threads_run(struct run *r, char **cause)
 		error = -1;
 	}
 	if (error == 0)
-		error = threads_sequential(&th, &seq_ns, cause);
+		error = threads_sequential(&th, &seq_ns, &seq_cpu_ns, cause);
 	if (error == 0)
-		threads_report(&th, r, seq_ns);
+		threads_report(&th, r, seq_ns, seq_cpu_ns);
 	gil_free(&th.gil);
 	free(th.lat);
 	free(tids);
