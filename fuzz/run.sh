@@ -63,7 +63,7 @@ seed_lesson() {
 	dir=$out/corpus-lesson
 	mkdir -p "$dir"
 	for f in "$srcdir"/lessons/*.md "$srcdir"/tests/*.md \
-	    "$srcdir"/tests/*/*.md "$srcdir"/doc/*.md; do
+	    "$srcdir"/tests/*/*.md "$srcdir"/doc/*.md "$srcdir"/fuzz/regress/lesson-*; do
 		[ -f "$f" ] || continue
 		# libFuzzer ignores inputs over -max_len; keep seeds whole.
 		cp "$f" "$dir/$(echo "$f" | sed "s|^$srcdir/||; s|/|_|g")"
