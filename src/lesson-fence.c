@@ -315,7 +315,8 @@ fence_ask_blocks(struct lesson_block *b, struct lesson_diags *d,
 			fence_take_text(&b->explain, &b->nexplain, ib, "\n");
 			break;
 		case LBLOCK_CODE:
-			if (b->lines != NULL) {
+			/* An empty listing has a language but no lines. */
+			if (b->lines != NULL || b->lang != NULL) {
 				lesson_diag(d, ib->line, 1, "an ask holds at "
 				    "most one code listing");
 				break;

@@ -302,6 +302,8 @@ walk_code_begin(struct walk *w, const MD_BLOCK_CODE_DETAIL *cd)
 
 	w->in_code = 1;
 	w->fence = cd->fence_char;
+	/* A malformed nesting can begin a block before the last one ended. */
+	free(w->lang);
 	w->lang = cd->lang.size > 0 ?
 	    lesson_clean(cd->lang.text, cd->lang.size, 0, NULL) : NULL;
 	w->code_line = 0;
@@ -729,14 +731,12 @@ lesson_md_walk(const struct lesson_src *src, size_t off, struct lesson *l,
 	if (off < src->len &&
 	    md_parse(src->base + off, (MD_SIZE)(src->len - off), &p, &w) != 0)
 		lesson_diag(d, w.line, 1, "the Markdown parser gave up here");
-	/* md4c always closes what it opened; free what a failure left. */
-	if (w.in_code) {
-		for (r = 0; r < w.nlines; r++)
-			free(w.lines[r]);
-		free(w.lines);
-		free(w.lines_at);
-		free(w.lang);
-	}
+	/* Free what an unclosed or a failed block left (NULL otherwise). */
+	for (r = 0; r < w.nlines; r++)
+		free(w.lines[r]);
+	free(w.lines);
+	free(w.lines_at);
+	free(w.lang);
 	for (r = 0; r < w.nrows; r++) {
 		for (c = 0; c < w.ncells[r]; c++)
 			free(w.rows[r][c]);

@@ -5,9 +5,9 @@
 # verdict, not a crash) and, in a sanitizer build, no sanitizer report:
 # under ASan (make check in the CI's asan stage) a leak or a memory error
 # fails here even when the exit status looks fine.
-#   lesson-leak-code-fence.md: found by fuzz_lesson (LeakSanitizer): the
-#     language of a code fence, cleaned in walk_code_begin(), was dropped
-#     without being freed.
+#   lesson-leak-code-fence.md: found by fuzz_lesson (LeakSanitizer): an
+#     ask holding two code listings, the first empty (a language, no
+#     lines), let the second overwrite the first's language unfreed.
 . "$top_srcdir/tests/lib.sh"
 
 n=0
