@@ -189,6 +189,27 @@ export_text_workers(FILE *f, const struct trace *tr)
 	}
 }
 
+/* "demo: key=value ...", wrapped to 80 columns under the demo's name. */
+static void
+export_text_header(FILE *f, const struct run *r)
+{
+	const struct param_value	*v;
+	size_t				 col, len, indent;
+	unsigned			 i;
+
+	col = indent = (size_t)fprintf(f, "%s:", r->cls->name);
+	for (i = 0; i < r->params.n; i++) {
+		v = &r->params.v[i];
+		len = 1 + strlen(v->spec->name) + 1 + strlen(v->text);
+		if (col + len > 80 && col > indent) {
+			fprintf(f, "\n%*s", (int)indent, "");
+			col = indent;
+		}
+		col += (size_t)fprintf(f, " %s=%s", v->spec->name, v->text);
+	}
+	fputc('\n', f);
+}
+
 /* The whole text summary of a finished run. */
 int
 export_text(FILE *f, struct run *r)
@@ -197,11 +218,8 @@ export_text(FILE *f, struct run *r)
 	struct timeline	*tl;
 	size_t		 i;
 
-	fprintf(f, "%s:", r->cls->name);
-	for (i = 0; i < r->params.n; i++)
-		fprintf(f, " %s=%s", r->params.v[i].spec->name,
-		    r->params.v[i].text);
-	fprintf(f, "\n  %-20s %.1f\n", "wall_ms", (double)r->wall_ns / 1e6);
+	export_text_header(f, r);
+	fprintf(f, "  %-20s %.1f\n", "wall_ms", (double)r->wall_ns / 1e6);
 	for (i = 0; i < r->nmetrics; i++)
 		export_text_metric(f, &r->metrics[i]);
 	for (i = 0; i < r->nnotes; i++)

@@ -15,6 +15,7 @@ expect_exit 0 "$PARLAB" list
 grep -q "threads=10 (1 to 1024)" "$TEST_TMP/out" || fail "list lacks race's parameters"
 expect_exit 0 "$PARLAB" list --json
 valid_json "$TEST_TMP/out"
+cp "$TEST_TMP/out" "$TEST_TMP/list.json"
 grep -q '"demos":\[{"name":"gen"' "$TEST_TMP/out" || fail "list --json lacks demos"
 grep -q '"lessons":' "$TEST_TMP/out" || fail "list --json lacks lessons"
 ok "list, list --json"
@@ -60,5 +61,13 @@ valid_json "$TEST_TMP/r.json"
 expect_exit 1 "$PARLAB" run race threads=2 iters=10 -o /nonexistent/dir/x
 grep -q "/nonexistent/dir/x" "$TEST_TMP/err" || fail "-o error names the file"
 ok "-o FILE"
+
+# Every demo's text summary fits 80 columns (scaled down to be quick).
+for d in $(sed -n 's/.*"demos":\[//p' "$TEST_TMP/list.json" | grep -o '"name":"[a-z]*","summary"' | cut -d'"' -f4); do
+	"$PARLAB" run "$d" scale=0.01 > "$TEST_TMP/t" 2>"$TEST_TMP/err" || fail "run $d: $(cat "$TEST_TMP/err")"
+	w=$(awk '{ if (length($0) > m) m = length($0) } END { print m }' "$TEST_TMP/t")
+	[ "$w" -le 80 ] || fail "$d: text $w columns wide"
+done
+ok "every demo's text summary fits 80 columns"
 
 done_testing
