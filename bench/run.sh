@@ -58,27 +58,34 @@ want() {
 	[ -z "${BENCH_ONLY:-}" ] || echo "$1" | grep -q -E "$BENCH_ONLY"
 }
 
-# pl KEY ARGS...: run parlab's demo ARGS with --format json; print KEY.
-pl() {
-	local key=$1
+# sample FILE ARGS...: run `parlab run ARGS --format json` RUNS times,
+# one JSON object a line in FILE.
+sample() {
+	local f=$1 i
 	shift
-	timeout 300 "$PARLAB" run "$@" --format json 2>/dev/null | jnum "$key"
-}
-
-# py KEY SCRIPT ARGS...: run a CPython script; print KEY.
-py() {
-	local key=$1
-	shift
-	[ -n "$PY" ] || return 0
-	timeout 300 "$PY" "$top/data/python/$1" "${@:2}" 2>/dev/null | jnum "$key"
-}
-
-# repeat N FILE CMD...: run CMD N times, appending its output to FILE.
-repeat() {
-	local n=$1 f=$2 i
-	shift 2
 	: > "$f"
-	for i in $(seq "$n"); do "$@" >> "$f"; done
+	for i in $(seq "$RUNS"); do
+		timeout 300 "$PARLAB" run "$@" --format json 2>/dev/null | head -n 1 >> "$f"
+	done
+}
+
+# pysample FILE SCRIPT ARGS...: the same for a CPython script, if python3.
+pysample() {
+	local f=$1 i
+	shift
+	: > "$f"
+	[ -n "$PY" ] || return 0
+	for i in $(seq "$RUNS"); do
+		timeout 300 "$PY" "$top/data/python/$1" "${@:2}" 2>/dev/null | head -n 1 >> "$f"
+	done
+}
+
+# col FILE KEY [DIV]: one number per line of FILE (divided by DIV).
+col() {
+	local line
+	while IFS= read -r line; do
+		printf '%s\n' "$line" | jnum "$2"
+	done < "$1" | awk -v d="${3:-1}" 'NF { printf "%.6g\n", $1 / d }'
 }
 
 printf '%-34s %10s %-15s %10s  %s\n' "row" "parlab" "median [min-max]" "CPython" "target"
@@ -99,6 +106,11 @@ if want recording; then
 	row "recording: one event, fresh pages" ns "" "" "$TMP/evc"
 fi
 
+# wall ARGS...: the wall_ms of one run.
+wall() {
+	timeout 300 "$PARLAB" run "$@" --format json 2>/dev/null | jnum wall_ms
+}
+
 # traced/untraced wall ratio, pairs taken back to back in alternating order.
 ratio() {
 	local f=$1 i a b
@@ -106,9 +118,9 @@ ratio() {
 	: > "$f"
 	for i in $(seq "$RUNS"); do
 		if [ $((i % 2)) = 0 ]; then
-			a=$(pl wall_ms "$@"); b=$(pl wall_ms "$@" --no-trace)
+			a=$(wall "$@"); b=$(wall "$@" --no-trace)
 		else
-			b=$(pl wall_ms "$@" --no-trace); a=$(pl wall_ms "$@")
+			b=$(wall "$@" --no-trace); a=$(wall "$@")
 		fi
 		[ -n "$a" ] && [ -n "$b" ] && awk -v a="$a" -v b="$b" 'BEGIN { printf "%.4f\n", a / b }' >> "$f"
 	done
@@ -121,41 +133,92 @@ if want recording; then
 fi
 
 # ---- fidelity -------------------------------------------------------------
+# Each row: parlab's figure, CPython's from data/python/ in the same run.
 if want fidelity; then
-	repeat "$RUNS" "$TMP/a" pl speedup threads task=cpu gil=new work_ms=500
-	repeat "$RUNS" "$TMP/b" py speedup threads_cpu.py 10000000
-	row "fidelity: threads cpu gil=new speedup" x "0.85-1.15 (CPython 1.07)" "$TMP/b" "$TMP/a"
-	repeat "$RUNS" "$TMP/a" pl speedup threads task=cpu gil=none work_ms=500
-	row "fidelity: threads cpu gil=none speedup" x ">= 1.8" "" "$TMP/a"
-	repeat "$RUNS" "$TMP/a" pl speedup threads task=io work_ms=500
-	row "fidelity: threads io speedup" x ">= 1.8 (CPython 2.0)" "" "$TMP/a"
-	repeat "$RUNS" "$TMP/a" pl speedup procs task=cpu work_ms=500
-	repeat "$RUNS" "$TMP/b" py speedup procs_cpu.py 10000000
-	row "fidelity: procs cpu speedup" x ">= 1.8 (CPython 1.97)" "$TMP/b" "$TMP/a"
-	repeat "$RUNS" "$TMP/a" pl wall_ms pool fn=sleep work_us=1000000 workers=2 items=2 backend=thread
-	repeat "$RUNS" "$TMP/b" py wall_ms sleepers.py
-	row "fidelity: 2 sleepers of 1 s, thread pool" ms "~1000 (CPython 1001)" "$TMP/b" "$TMP/a"
-	repeat "$RUNS" "$TMP/a" pl wall_ms async tasks=3 sleep_ms=1000
-	repeat "$RUNS" "$TMP/b" py wall_ms gather.py
-	row "fidelity: gather of 3 sleeps of 1 s" ms "~1000 (CPython 1001)" "$TMP/b" "$TMP/a"
-	repeat "$RUNS" "$TMP/a" pl io_latency_p50_ms threads task=mix gil=new work_ms=1000
-	repeat "$RUNS" "$TMP/b" py io_latency_p50_ms convoy.py 0.005
-	row "fidelity: convoy p50, 5 ms interval" ms "~6 (CPython 6.24)" "$TMP/b" "$TMP/a"
-	repeat "$RUNS" "$TMP/a" pl io_latency_p50_ms threads task=mix gil=new work_ms=1000 interval_us=500
-	repeat "$RUNS" "$TMP/b" py io_latency_p50_ms convoy.py 0.0005
-	row "fidelity: convoy p50, 0.5 ms interval" ms "< 2.5 (CPython 1.67)" "$TMP/b" "$TMP/a"
-	repeat "$RUNS" "$TMP/a" pl lost_pct race gil=new body=plain
-	repeat "$RUNS" "$TMP/b" py lost_pct race.py plain
-	row "fidelity: race plain under GIL, lost" % "0 (CPython 0)" "$TMP/b" "$TMP/a"
-	repeat "$RUNS" "$TMP/a" pl lost_pct race gil=new body=call
-	repeat "$RUNS" "$TMP/b" py lost_pct race.py call
-	row "fidelity: race call under GIL, lost" % "many (CPython ~62)" "$TMP/b" "$TMP/a"
-	repeat "$RUNS" "$TMP/a" pl start_ms procs start=fork task=io work_ms=100
-	repeat "$RUNS" "$TMP/b" py fork_ms start.py
-	row "fidelity: process start, fork" ms "(CPython 2.5)" "$TMP/b" "$TMP/a"
-	repeat "$RUNS" "$TMP/a" pl start_ms procs start=spawn task=io work_ms=100
-	repeat "$RUNS" "$TMP/b" py spawn_ms start.py
-	row "fidelity: process start, spawn" ms "> fork (CPython ~80)" "$TMP/b" "$TMP/a"
+	sample "$TMP/a" threads threads=1 task=cpu gil=none work_ms=1000
+	col "$TMP/a" wall_ms 1000 > "$TMP/p"
+	row "calibration: 1000 ms of CPU units" x "~1" "" "$TMP/p"
+	sample "$TMP/a" threads task=cpu gil=new work_ms=500
+	pysample "$TMP/b" threads_cpu.py 10000000
+	col "$TMP/a" speedup > "$TMP/p"; col "$TMP/b" speedup > "$TMP/c"
+	row "fidelity: threads cpu gil=new speedup" x "0.85-1.15 (CPython 1.07)" "$TMP/c" "$TMP/p"
+	sample "$TMP/a" threads task=cpu gil=none work_ms=500
+	col "$TMP/a" speedup > "$TMP/p"
+	row "fidelity: threads cpu gil=none speedup" x ">= 1.8" "" "$TMP/p"
+	sample "$TMP/a" threads task=io work_ms=500
+	col "$TMP/a" speedup > "$TMP/p"
+	row "fidelity: threads io speedup" x ">= 1.8 (CPython 2.0)" "" "$TMP/p"
+	sample "$TMP/a" threads task=cpu gil=old work_ms=500
+	col "$TMP/a" gil_failed_wakeups > "$TMP/p"
+	row "fidelity: old GIL failed wake-ups" n "thousands" "" "$TMP/p"
+	col "$TMP/a" gil_longest_wait_ms > "$TMP/p"
+	row "fidelity: old GIL longest wait" ms "starved" "" "$TMP/p"
+	sample "$TMP/a" threads task=mix gil=new work_ms=1000
+	pysample "$TMP/b" convoy.py 0.005
+	col "$TMP/a" io_latency_p50_ms > "$TMP/p"; col "$TMP/b" io_latency_p50_ms > "$TMP/c"
+	row "fidelity: convoy p50, 5 ms interval" ms "~6 (CPython 6.24)" "$TMP/c" "$TMP/p"
+	col "$TMP/a" io_latency_p99_ms > "$TMP/p"; col "$TMP/b" io_latency_p99_ms > "$TMP/c"
+	row "fidelity: convoy p99, 5 ms interval" ms "(CPython 6.9)" "$TMP/c" "$TMP/p"
+	sample "$TMP/a" threads task=mix gil=new work_ms=1000 interval_us=500
+	pysample "$TMP/b" convoy.py 0.0005
+	col "$TMP/a" io_latency_p50_ms > "$TMP/p"; col "$TMP/b" io_latency_p50_ms > "$TMP/c"
+	row "fidelity: convoy p50, 0.5 ms interval" ms "< 2.5 (CPython 1.67)" "$TMP/c" "$TMP/p"
+	sample "$TMP/a" race gil=new body=plain
+	pysample "$TMP/b" race.py plain
+	col "$TMP/a" lost_pct > "$TMP/p"; col "$TMP/b" lost_pct > "$TMP/c"
+	row "fidelity: race plain under GIL, lost" % "0 (CPython 0)" "$TMP/c" "$TMP/p"
+	sample "$TMP/a" race gil=new body=call
+	pysample "$TMP/b" race.py call
+	col "$TMP/a" lost_pct > "$TMP/p"; col "$TMP/b" lost_pct > "$TMP/c"
+	row "fidelity: race call under GIL, lost" % "many (CPython ~62)" "$TMP/c" "$TMP/p"
+	sample "$TMP/a" race sync=lock
+	pysample "$TMP/b" race.py lock
+	sample "$TMP/n" race sync=none
+	pysample "$TMP/m" race.py plain
+	paste -d' ' <(col "$TMP/a" wall_ms) <(col "$TMP/n" wall_ms) | awk '{ printf "%.4g\n", $1 / $2 }' > "$TMP/p"
+	paste -d' ' <(col "$TMP/b" wall_ms) <(col "$TMP/m" wall_ms) | awk '$2 > 0 { printf "%.4g\n", $1 / $2 }' > "$TMP/c"
+	row "fidelity: race lock/none wall" x "(CPython ~5)" "$TMP/c" "$TMP/p"
+	sample "$TMP/a" procs task=cpu work_ms=500
+	pysample "$TMP/b" procs_cpu.py 10000000
+	col "$TMP/a" speedup > "$TMP/p"; col "$TMP/b" speedup > "$TMP/c"
+	row "fidelity: procs cpu speedup" x ">= 1.8 (CPython 1.97)" "$TMP/c" "$TMP/p"
+	col "$TMP/a" cores_used > "$TMP/p"
+	row "fidelity: procs cpu cores used" n "2" "" "$TMP/p"
+	sample "$TMP/a" procs start=fork task=io work_ms=100
+	sample "$TMP/n" procs start=spawn task=io work_ms=100
+	pysample "$TMP/b" start.py
+	col "$TMP/a" start_ms > "$TMP/p"; col "$TMP/b" fork_ms > "$TMP/c"
+	row "fidelity: process start, fork" ms "(CPython 2.5)" "$TMP/c" "$TMP/p"
+	col "$TMP/n" start_ms > "$TMP/p"; col "$TMP/b" spawn_ms > "$TMP/c"
+	row "fidelity: process start, spawn" ms "> fork (CPython ~80)" "$TMP/c" "$TMP/p"
+	sample "$TMP/a" pool fn=sleep work_us=1000000 workers=2 items=2 backend=thread
+	pysample "$TMP/b" sleepers.py
+	col "$TMP/a" wall_ms > "$TMP/p"; col "$TMP/b" wall_ms > "$TMP/c"
+	row "fidelity: 2 sleepers of 1 s, thread pool" ms "~1000 (CPython 1001)" "$TMP/c" "$TMP/p"
+	sample "$TMP/a" pool fn=cpu backend=process workers=2 items=4
+	col "$TMP/a" speedup > "$TMP/p"
+	row "fidelity: pool cpu, processes, speedup" x "> 1" "" "$TMP/p"
+	sample "$TMP/a" pool fn=cpu backend=thread gil=new workers=2 items=4
+	col "$TMP/a" speedup > "$TMP/p"
+	row "fidelity: pool cpu, threads+GIL, speedup" x "~1" "" "$TMP/p"
+	sample "$TMP/a" pool fn=square items=1000 backend=process
+	col "$TMP/a" speedup > "$TMP/p"
+	row "fidelity: pool 1000 tiny tasks, speedup" x "< 1" "" "$TMP/p"
+	sample "$TMP/a" gen
+	col "$TMP/a" wall_per_longest > "$TMP/p"
+	row "fidelity: gen wall / longest duration" x "~1" "" "$TMP/p"
+	sample "$TMP/a" async tasks=3 sleep_ms=1000
+	pysample "$TMP/b" gather.py
+	col "$TMP/a" wall_ms > "$TMP/p"; col "$TMP/b" wall_ms > "$TMP/c"
+	row "fidelity: gather of 3 sleeps of 1 s" ms "~1000 (CPython 1001)" "$TMP/c" "$TMP/p"
+	sample "$TMP/a" async tasks=3 sleep_ms=1000 blocking=1
+	col "$TMP/a" max_lag_ms > "$TMP/p"
+	row "fidelity: async blocking call, loop lag" ms "~1000" "" "$TMP/p"
+	sample "$TMP/a" async tasks=10000 sleep_ms=500
+	col "$TMP/a" wall_per_sleep > "$TMP/p"
+	row "fidelity: 10000 async sleepers / one" x "<= 1.05" "" "$TMP/p"
+	col "$TMP/a" peak_rss_kb 1024 > "$TMP/p"
+	row "fidelity: 10000 async sleepers, RSS" MiB "< 64" "" "$TMP/p"
 fi
 
 # ---- UI cost ----------------------------------------------------------------
