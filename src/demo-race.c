@@ -125,13 +125,29 @@ race_lock(struct race *rc, struct worker *w)
 	}
 }
 
+/*
+ * value = value + 1, as three steps: a relaxed load, (a call), a relaxed
+ * store.  Nothing stops another thread's store between the first and the
+ * last, which is the whole lesson.
+ */
+static inline void
+race_increment(struct race *rc, struct worker *w)
+{
+	uint64_t	v;
+
+	v = atomic_load_explicit(&rc->counter, memory_order_relaxed);
+	if (rc->body == RACE_CALL)
+		race_call(w);
+	atomic_store_explicit(&rc->counter, v + 1, memory_order_relaxed);
+}
+
 /* One thread: iters increments of the shared counter. */
 static void *
 race_worker(void *arg)
 {
 	struct worker	*w = arg;
 	struct race	*rc = w->arg;
-	uint64_t	 i, v, local = 0;
+	uint64_t	 i, local = 0;
 
 	race_gate(rc);
 	gil_take(w->gil, w);
@@ -139,21 +155,11 @@ race_worker(void *arg)
 		work_statement();	/* what the interpreter spends per loop */
 		switch (rc->sync) {
 		case RACE_NONE:
-			v = atomic_load_explicit(&rc->counter,
-			    memory_order_relaxed);
-			if (rc->body == RACE_CALL)
-				race_call(w);
-			atomic_store_explicit(&rc->counter, v + 1,
-			    memory_order_relaxed);
+			race_increment(rc, w);
 			break;
 		case RACE_LOCK:
 			race_lock(rc, w);
-			v = atomic_load_explicit(&rc->counter,
-			    memory_order_relaxed);
-			if (rc->body == RACE_CALL)
-				race_call(w);
-			atomic_store_explicit(&rc->counter, v + 1,
-			    memory_order_relaxed);
+			race_increment(rc, w);
 			pthread_mutex_unlock(&rc->mutex);
 			break;
 		case RACE_ATOMIC:

@@ -215,6 +215,45 @@ timeline_first_span(const struct timeline *tl, const struct tl_lane *ll,
 	return lo;
 }
 
+/* A time window [t0, t1) cut into ncols equal columns. */
+struct tl_window {
+	uint64_t	t0, t1, width;
+	unsigned	ncols;
+};
+
+/*
+ * Clip a span to the window: [a, b) and its first and last columns.
+ * Returns 0 when no part of the span lies inside.
+ */
+static int
+timeline_clip(const struct timeline *tl, const struct tl_window *w,
+    const struct tl_span *sp, uint64_t *a, uint64_t *b, unsigned *c0,
+    unsigned *c1)
+{
+	*a = sp->t0 < w->t0 ? w->t0 : sp->t0;
+	*b = timeline_span_end(tl, sp);
+	if (*b > w->t1)
+		*b = w->t1;
+	if (*b <= *a)
+		return 0;
+	*c0 = (unsigned)((*a - w->t0) * w->ncols / w->width);
+	*c1 = (unsigned)((*b - 1 - w->t0) * w->ncols / w->width);
+	if (*c1 >= w->ncols)
+		*c1 = w->ncols - 1;
+	return 1;
+}
+
+/* How much of [a, b) falls in column c. */
+static uint64_t
+timeline_overlap(const struct tl_window *w, uint64_t a, uint64_t b,
+    unsigned c)
+{
+	uint64_t	ca = w->t0 + (uint64_t)c * w->width / w->ncols;
+	uint64_t	cb = w->t0 + (uint64_t)(c + 1) * w->width / w->ncols;
+
+	return (b < cb ? b : cb) - (a > ca ? a : ca);
+}
+
 /*
  * Fold a lane's window [t0, t1) into ncols columns: out[c] is the state that
  * covered most of column c, STATE_NONE where nothing did.
@@ -225,8 +264,9 @@ timeline_fold(const struct timeline *tl, unsigned lane, uint64_t t0,
 {
 	const struct tl_lane	*ll = &tl->lanes[lane];
 	const struct tl_span	*sp;
+	struct tl_window	 win = { t0, t1, t1 - t0, ncols };
 	uint64_t		(*acc)[STATE_COUNT];
-	uint64_t		 a, b, ca, cb, best, covered, width;
+	uint64_t		 a, b, best, covered, width = t1 - t0;
 	size_t			 i;
 	unsigned		 c, c0, c1, s;
 
@@ -236,7 +276,6 @@ timeline_fold(const struct timeline *tl, unsigned lane, uint64_t t0,
 	if (t1 <= t0)
 		return;
 	acc = xcalloc(ncols, sizeof *acc);
-	width = t1 - t0;
 	for (i = timeline_first_span(tl, ll, t0); i < ll->nspans; i++) {
 		sp = &ll->spans[i];
 		if (sp->t0 >= t1)
@@ -254,28 +293,18 @@ timeline_fold(const struct timeline *tl, unsigned lane, uint64_t t0,
 				continue;
 			}
 		}
-		a = sp->t0 < t0 ? t0 : sp->t0;
-		b = timeline_span_end(tl, sp);
-		if (b > t1)
-			b = t1;
-		if (b <= a)
+		if (!timeline_clip(tl, &win, sp, &a, &b, &c0, &c1))
 			continue;
-		c0 = (unsigned)((a - t0) * ncols / width);
-		c1 = (unsigned)((b - 1 - t0) * ncols / width);
-		for (c = c0; c <= c1 && c < ncols; c++) {
-			ca = t0 + (uint64_t)c * width / ncols;
-			cb = t0 + (uint64_t)(c + 1) * width / ncols;
-			acc[c][sp->state] += (b < cb ? b : cb) -
-			    (a > ca ? a : ca);
-		}
+		for (c = c0; c <= c1; c++)
+			acc[c][sp->state] += timeline_overlap(&win, a, b, c);
 	}
 	for (c = 0; c < ncols; c++) {
-		ca = t0 + (uint64_t)c * width / ncols;
-		cb = t0 + (uint64_t)(c + 1) * width / ncols;
+		/* Time no span covered is STATE_NONE's. */
 		covered = 0;
 		for (s = 1; s < STATE_COUNT; s++)
 			covered += acc[c][s];
-		acc[c][STATE_NONE] += cb - ca > covered ? cb - ca - covered : 0;
+		a = timeline_overlap(&win, t0, t1, c);
+		acc[c][STATE_NONE] += a > covered ? a - covered : 0;
 		best = 0;
 		for (s = 0; s < STATE_COUNT; s++) {
 			if (acc[c][s] > best) {
@@ -344,8 +373,9 @@ void
 timeline_fold_cores(const struct timeline *tl, unsigned ncores, uint64_t t0,
     uint64_t t1, unsigned ncols, int32_t *out)
 {
+	struct tl_window	 win = { t0, t1, t1 - t0, ncols };
 	const struct tl_span	*sp;
-	uint64_t		*best, a, b, ca, cb, ov, width;
+	uint64_t		*best, a, b, ov;
 	size_t			 i, n = (size_t)ncores * ncols;
 	unsigned		 lane, c, c0, c1, k;
 
@@ -354,7 +384,6 @@ timeline_fold_cores(const struct timeline *tl, unsigned ncores, uint64_t t0,
 	if (t1 <= t0 || n == 0)
 		return;
 	best = xcalloc(n, sizeof *best);
-	width = t1 - t0;
 	for (lane = 0; lane < tl->nlanes; lane++) {
 		if (!timeline_lane_is_worker(tl, lane))
 			continue;
@@ -367,18 +396,10 @@ timeline_fold_cores(const struct timeline *tl, unsigned ncores, uint64_t t0,
 			if (sp->state != STATE_RUNNING || sp->cpu < 0 ||
 			    (unsigned)sp->cpu >= ncores)
 				continue;
-			a = sp->t0 < t0 ? t0 : sp->t0;
-			b = timeline_span_end(tl, sp);
-			if (b > t1)
-				b = t1;
-			if (b <= a)
+			if (!timeline_clip(tl, &win, sp, &a, &b, &c0, &c1))
 				continue;
-			c0 = (unsigned)((a - t0) * ncols / width);
-			c1 = (unsigned)((b - 1 - t0) * ncols / width);
-			for (c = c0; c <= c1 && c < ncols; c++) {
-				ca = t0 + (uint64_t)c * width / ncols;
-				cb = t0 + (uint64_t)(c + 1) * width / ncols;
-				ov = (b < cb ? b : cb) - (a > ca ? a : ca);
+			for (c = c0; c <= c1; c++) {
+				ov = timeline_overlap(&win, a, b, c);
 				k = (unsigned)sp->cpu * ncols + c;
 				if (ov > best[k]) {
 					best[k] = ov;

@@ -87,6 +87,21 @@ children_of() {
 	return 0
 }
 
+# ours: the parlab processes this test started, found by the marker in
+# their environment (export PARLAB_TEST_MARK="$TEST_TMP" before starting).
+ours() {
+	exe=$(readlink -f "$PARLAB")
+	for e in /proc/[0-9]*/environ; do
+		if grep -qsz "^PARLAB_TEST_MARK=$TEST_TMP\$" "$e"; then
+			p=${e#/proc/}
+			p=${p%/environ}
+			[ "$(readlink "/proc/$p/exe" 2>/dev/null)" = "$exe" ] &&
+			    echo "$p"
+		fi
+	done
+	return 0
+}
+
 # --- tmux: each test gets its own server and socket directory ----------
 
 # tmux_start W H CMD: start a detached session running CMD in a W x H pane.

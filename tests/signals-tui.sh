@@ -8,17 +8,6 @@ XDG_STATE_HOME="$TEST_TMP/state"; export XDG_STATE_HOME
 PARLAB_TEST_MARK="$TEST_TMP"; export PARLAB_TEST_MARK
 exe=$(readlink -f "$PARLAB")
 
-# ours: parlab processes started by this test (marked by the environment).
-ours() {
-	for e in /proc/[0-9]*/environ; do
-		if grep -qsz "^PARLAB_TEST_MARK=$TEST_TMP\$" "$e"; then
-			p=${e#/proc/}; p=${p%/environ}
-			[ "$(readlink "/proc/$p/exe" 2>/dev/null)" = "$exe" ] &&
-			    echo "$p"
-		fi
-	done
-	return 0
-}
 
 # main_pid: the parlab whose parent is not a parlab (the UI process).
 main_pid() {

@@ -81,18 +81,6 @@ tmux_wait 'procs procs=2'
 tmux_keys r
 tmux_wait 'P[0-9]+ +[|│]' 10
 sleep 0.5
-exe=$(readlink -f "$PARLAB")
-# ours: the parlab processes started by this test's pane.
-ours() {
-	for e in /proc/[0-9]*/environ; do
-		if grep -qsz "^PARLAB_TEST_MARK=$TEST_TMP\$" "$e"; then
-			p=${e#/proc/}; p=${p%/environ}
-			[ "$(readlink "/proc/$p/exe" 2>/dev/null)" = "$exe" ] &&
-			    echo "$p"
-		fi
-	done
-	return 0
-}
 n=$(ours | wc -l)
 [ "$n" -ge 3 ] || fail "expected parlab and 2 workers running, found $n"
 tmux_keys q
