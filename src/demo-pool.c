@@ -131,6 +131,13 @@ pool_call(struct worker *w, enum pool_fn fn, uint64_t work_ns, int64_t x)
 	return fn == POOL_CUBE ? x * x * x : x * x;
 }
 
+/*
+ * The futures' lives are also written on the counter lane, so any view can
+ * list them: EV_SPAWN when a future is made (pending), EV_LABEL when a
+ * worker starts it (running), EV_RESULT when it is done; all under the
+ * pool mutex for threads, by the parent alone for processes.
+ */
+
 /* A future finished (under the mutex for threads): count and show it. */
 static void
 pool_future_done(struct pool *p, size_t item, int64_t result, int worker)
@@ -139,7 +146,19 @@ pool_future_done(struct pool *p, size_t item, int64_t result, int worker)
 	p->futures[item].worker = worker;
 	p->futures[item].state = FUT_DONE;
 	p->ndone++;
+	trace_point(p->tr, p->counter_lane, EV_RESULT, (int64_t)item);
 	trace_point(p->tr, p->counter_lane, EV_COUNTER, (int64_t)p->ndone);
+}
+
+/* A chunk was submitted: its futures exist, pending. */
+static void
+pool_chunk_submitted(struct pool *p, size_t c)
+{
+	size_t	i;
+
+	for (i = 0; i < p->chunks[c].n; i++)
+		trace_point(p->tr, p->counter_lane, EV_SPAWN,
+		    (int64_t)(p->chunks[c].first + i));
 }
 
 /* Mark a chunk's futures running on a worker. */
@@ -151,6 +170,8 @@ pool_chunk_running(struct pool *p, size_t c, int worker)
 	for (i = 0; i < p->chunks[c].n; i++) {
 		p->futures[p->chunks[c].first + i].state = FUT_RUNNING;
 		p->futures[p->chunks[c].first + i].worker = worker;
+		trace_point(p->tr, p->counter_lane, EV_LABEL,
+		    (int64_t)(p->chunks[c].first + i));
 	}
 	p->per_worker[worker]++;
 }
@@ -228,6 +249,7 @@ pool_thread_submit(struct pool *p, size_t c)
 {
 	pthread_mutex_lock(&p->mutex);
 	p->queue[p->qtail++] = c;
+	pool_chunk_submitted(p, c);
 	pthread_cond_signal(&p->work_cond);
 	pthread_mutex_unlock(&p->mutex);
 }
@@ -359,6 +381,7 @@ static void
 pool_proc_submit(struct pool *p, size_t c)
 {
 	p->queue[p->qtail++] = c;
+	pool_chunk_submitted(p, c);
 }
 
 /* Send queued chunks to idle workers. */
@@ -620,7 +643,7 @@ pool_run(struct run *r, char **cause)
 		    LANE_THREAD : LANE_PROCESS);
 	}
 	p.counter_lane = p.nworkers;
-	trace_lane_init(p.tr, p.counter_lane, "futures done", LANE_COUNTER);
+	trace_lane_init(p.tr, p.counter_lane, "futures", LANE_COUNTER);
 	if (p.use_gil)
 		trace_lane_init(p.tr, p.nworkers + 1, "GIL", LANE_GIL);
 	gil_init(&p.gil, p.use_gil ? GIL_NEW : GIL_NONE, 0, 0, p.tr,

@@ -40,28 +40,31 @@ export_text_lane(FILE *f, const struct timeline *tl, unsigned lane,
 	const struct trace_lane	*l = trace_lane(tl->trace, lane);
 	uint8_t			 st[TEXT_COLS];
 	int64_t			 val[TEXT_COLS];
-	unsigned		 c, holder;
+	char			 row[TEXT_COLS + 1];
+	unsigned		 c;
 
-	fprintf(f, "%-8.8s|", l->name);
 	if (l->type == LANE_GIL || l->type == LANE_COUNTER) {
+		/* The GIL's holder (a lane number, -1 nobody) or a count. */
 		timeline_fold_counter(tl, lane, 0, t1, TEXT_COLS, val);
 		for (c = 0; c < TEXT_COLS; c++) {
-			if (val[c] == TL_NOVALUE || val[c] < 0) {
-				fputc(l->type == LANE_GIL && val[c] == -1 ?
-				    '-' : ' ', f);
-			} else if (l->type == LANE_GIL) {
-				/* The holder's lane; threads are T0, T1.. */
-				holder = (unsigned)val[c];
-				fputc(export_text_digit(holder), f);
-			} else
-				fputc(export_text_digit(val[c]), f);
+			if (val[c] == TL_NOVALUE || val[c] < 0)
+				row[c] = l->type == LANE_GIL && val[c] == -1 ?
+				    '-' : ' ';
+			else
+				row[c] = export_text_digit(val[c]);
 		}
 	} else {
 		timeline_fold(tl, lane, 0, t1, TEXT_COLS, st);
 		for (c = 0; c < TEXT_COLS; c++)
-			fputc(trace_states[st[c]].ascii, f);
+			row[c] = trace_states[st[c]].ascii;
+		/* Labelled work items: the item's number where it starts. */
+		timeline_fold_labels(tl, lane, 0, t1, TEXT_COLS, val);
+		for (c = 0; c < TEXT_COLS; c++)
+			if (val[c] != TL_NOVALUE)
+				row[c] = export_text_digit(val[c] % 36);
 	}
-	fputs("|\n", f);
+	row[TEXT_COLS] = '\0';
+	fprintf(f, "%-8.8s|%s|\n", l->name, row);
 }
 
 /*
@@ -106,7 +109,8 @@ export_text_legend(FILE *f)
 	}
 	fputs(", ' ' idle or done\n", f);
 	fputs("        GIL lane: the holder's lane number, '-' nobody; "
-	    "queue lane: depth\n", f);
+	    "counter lanes: a count;\n        a digit in a worker's lane: the "
+	    "work item it starts there\n", f);
 }
 
 /* Print text indented by two, wrapped at word boundaries to 78 columns. */

@@ -209,9 +209,15 @@ void		 timeline_fold_counter(const struct timeline *, unsigned,
 		     uint64_t, uint64_t, unsigned, int64_t *);
 void		 timeline_fold_cores(const struct timeline *, unsigned,
 		     uint64_t, uint64_t, unsigned, int32_t *);
+void		 timeline_fold_labels(const struct timeline *, unsigned,
+		     uint64_t, uint64_t, unsigned, int64_t *);
+enum tl_future { TL_FUTURE_PENDING, TL_FUTURE_RUNNING, TL_FUTURE_DONE };
+size_t		 timeline_futures(const struct timeline *, unsigned, uint64_t,
+		     uint8_t *, size_t);
 uint64_t	 timeline_state_ns(const struct timeline *, unsigned,
 		     enum state);
 int		 timeline_lane_is_worker(const struct timeline *, unsigned);
+int		 timeline_workers_done(const struct timeline *);
 
 /* params.c */
 enum param_type {

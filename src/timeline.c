@@ -411,6 +411,73 @@ timeline_fold_cores(const struct timeline *tl, unsigned ncores, uint64_t t0,
 	free(best);
 }
 
+/*
+ * Where labelled work items begin: out[c] is the label (a pool's item) of
+ * a span that starts in column c with a label other than the span before
+ * it, TL_NOVALUE elsewhere.  Views print it over the lane.
+ */
+void
+timeline_fold_labels(const struct timeline *tl, unsigned lane, uint64_t t0,
+    uint64_t t1, unsigned ncols, int64_t *out)
+{
+	const struct tl_lane	*ll = &tl->lanes[lane];
+	const struct tl_span	*sp;
+	int64_t			 prev = -1;
+	size_t			 i;
+	unsigned		 c;
+
+	for (c = 0; c < ncols; c++)
+		out[c] = TL_NOVALUE;
+	if (t1 <= t0 || ncols == 0)
+		return;
+	i = timeline_first_span(tl, ll, t0);
+	if (i > 0 && i < ll->nspans)
+		prev = ll->spans[i - 1].label;
+	for (; i < ll->nspans; i++) {
+		sp = &ll->spans[i];
+		if (sp->t0 >= t1)
+			break;
+		if (sp->label >= 0 && sp->label != prev) {
+			c = sp->t0 <= t0 ? 0 :
+			    (unsigned)((sp->t0 - t0) * ncols / (t1 - t0));
+			if (out[c] == TL_NOVALUE)
+				out[c] = sp->label;
+		}
+		prev = sp->label;
+	}
+}
+
+/*
+ * The futures a lane announced by time t: st[item] is pending (EV_SPAWN),
+ * running (EV_LABEL) or done (EV_RESULT), for items below n.  Returns how
+ * many were announced by t (0: the lane does not speak of futures).
+ */
+size_t
+timeline_futures(const struct timeline *tl, unsigned lane, uint64_t t,
+    uint8_t *st, size_t n)
+{
+	const struct tl_lane	*ll = &tl->lanes[lane];
+	const struct tl_mark	*m;
+	size_t			 i, made = 0;
+
+	for (i = 0; i < ll->nmarks; i++) {
+		m = &ll->marks[i];
+		if (m->ts > t)
+			break;
+		if (m->kind == EV_SPAWN)
+			made++;
+		if (m->arg < 0 || (uint64_t)m->arg >= n)
+			continue;
+		if (m->kind == EV_SPAWN)
+			st[m->arg] = TL_FUTURE_PENDING;
+		else if (m->kind == EV_LABEL)
+			st[m->arg] = TL_FUTURE_RUNNING;
+		else if (m->kind == EV_RESULT)
+			st[m->arg] = TL_FUTURE_DONE;
+	}
+	return made;
+}
+
 /* Total time a lane spent in one state, as the timeline knows it. */
 uint64_t
 timeline_state_ns(const struct timeline *tl, unsigned lane, enum state st)
@@ -424,6 +491,29 @@ timeline_state_ns(const struct timeline *tl, unsigned lane, enum state st)
 			n += timeline_span_end(tl, &ll->spans[i]) -
 			    ll->spans[i].t0;
 	return n;
+}
+
+/*
+ * Whether every worker lane has finished (its last state is done).  A demo
+ * may go on after that (a sequential baseline), and a live view stops its
+ * clock there rather than stretch the picture over time nothing happens in.
+ */
+int
+timeline_workers_done(const struct timeline *tl)
+{
+	const struct tl_lane	*ll;
+	unsigned		 lane, workers = 0;
+
+	for (lane = 0; lane < tl->nlanes; lane++) {
+		if (!timeline_lane_is_worker(tl, lane))
+			continue;
+		ll = &tl->lanes[lane];
+		if (ll->nspans == 0 ||
+		    ll->spans[ll->nspans - 1].state != STATE_DONE)
+			return 0;
+		workers++;
+	}
+	return workers > 0;
 }
 
 /* Whether a lane is a worker (thread, process, task), not a synthetic one. */

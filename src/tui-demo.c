@@ -229,7 +229,8 @@ tui_demo_tick(struct tui *t)
 		else if (tr->tl != NULL) {
 			timeline_update(tr->tl);
 			tnow = trace_now(trace);
-			if (tnow > tr->tl->t_end)
+			tr->measuring = timeline_workers_done(tr->tl);
+			if (tnow > tr->tl->t_end && !tr->measuring)
 				tr->tl->t_end = tnow;
 			tr->t_total = tr->tl->t_end;
 			if (!d->paused)
@@ -261,6 +262,9 @@ tui_demo_replay(struct tui *t)
 	t->demo.replaying = 1;
 	t->demo.paused = 0;
 	t->demo.tick_ns = clock_ns();
+	/* Said in the message line too: a short run replays in a blink. */
+	tui_message(t, 0, "replay %s: p pauses, v changes the speed, R again",
+	    t->demo.speed == 1 ? "1x" : t->demo.speed == 4 ? "1/4" : "1/16");
 }
 
 /* A number rounded up to 1, 2 or 5 times a power of ten. */

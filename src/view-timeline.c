@@ -57,7 +57,7 @@ view_timeline_legend_item(const struct tui *t, int i, int *role,
 	if (s == STATE_DONE) {
 		*role = ROLE_VALUE;
 		*glyph = "0-9";
-		*text = "GIL holder, queue depth, worker on core";
+		*text = "GIL holder, a count, worker on core, work item";
 		return 1;
 	}
 	return 0;
@@ -179,8 +179,12 @@ view_timeline_figures(const struct tui *t, const struct tui_run *tr, int y,
 	int	col = 0;
 
 	if (!tr->joined) {
-		snprintf(buf, sizeof buf, "running... %.0f ms",
-		    (double)tr->t_total / 1e6);
+		if (tr->measuring)
+			snprintf(buf, sizeof buf, "workers done; now timing "
+			    "the same work one piece after another...");
+		else
+			snprintf(buf, sizeof buf, "running... %.0f ms",
+			    (double)tr->t_total / 1e6);
 		tui_put(t, y, x, w, buf, ROLE_MESSAGE);
 		return;
 	}
@@ -237,8 +241,77 @@ view_timeline_lane(const struct tui *t, const struct timeline *tl,
 			tui_put(t, y, x + c, 1, tui_glyph(t, st[c]),
 			    ROLE_STATE + st[c]);
 	}
+	if (l->type != LANE_GIL && l->type != LANE_COUNTER) {
+		/* Labelled work items: the item's number where it starts. */
+		timeline_fold_labels(tl, lane, t0, t1, (unsigned)ncols, val);
+		for (c = 0; c < ncols; c++) {
+			if (t0 + (uint64_t)c * (t1 - t0) / (uint64_t)ncols >=
+			    playhead)
+				break;
+			if (val[c] == TL_NOVALUE)
+				continue;
+			ch[0] = view_timeline_digit(val[c] % 36);
+			tui_put(t, y, x + c, 1, ch, ROLE_VALUE);
+		}
+	}
 	free(st);
 	free(val);
+}
+
+/* The futures lane of a run, if it has one, else -1. */
+static int
+view_timeline_futures_lane(const struct timeline *tl)
+{
+	unsigned	lane;
+	size_t		i;
+
+	for (lane = 0; lane < tl->nlanes; lane++) {
+		if (trace_lane(tl->trace, lane)->type != LANE_COUNTER)
+			continue;
+		for (i = 0; i < tl->lanes[lane].nmarks; i++)
+			if (tl->lanes[lane].marks[i].kind == EV_SPAWN)
+				return (int)lane;
+	}
+	return -1;
+}
+
+/*
+ * The futures view: each future's state at the playhead (pending, running,
+ * done), one symbol each, or counts when they do not fit on the row.
+ */
+static void
+view_timeline_futures(const struct tui *t, const struct tui_run *tr, int y,
+    int x, int w, uint64_t playhead)
+{
+	static const char *const ascii[] = { ".", ">", "v" };
+	static const char *const utf8[] = { "\xc2\xb7", "\xe2\x96\xb8",
+	    "\xe2\x9c\x93" };			/* · ▸ ✓ */
+	static const int role[] = { ROLE_DIM, ROLE_STATE + STATE_RUNNING,
+	    ROLE_VALUE };
+	uint8_t		*st;
+	size_t		 n, i, count[3] = { 0, 0, 0 };
+	char		 buf[128];
+	int		 lane, col;
+
+	if (tr->tl == NULL || (lane = view_timeline_futures_lane(tr->tl)) < 0)
+		return;
+	n = tr->tl->lanes[lane].nmarks;
+	st = xcalloc(n, 1);
+	n = timeline_futures(tr->tl, (unsigned)lane, playhead, st, n);
+	for (i = 0; i < n; i++)
+		count[st[i]]++;
+	tui_put(t, y, x, VT_LABEL_W - 1, "futures", ROLE_AXIS);
+	col = VT_LABEL_W;
+	if ((int)n * 2 + VT_LABEL_W + 24 <= w) {
+		for (i = 0; i < n; i++)
+			col += tui_put(t, y, x + col, 2, t->utf8 ?
+			    utf8[st[i]] : ascii[st[i]], role[st[i]]) + 1;
+	}
+	snprintf(buf, sizeof buf, " %zu done, %zu running, %zu pending",
+	    count[TL_FUTURE_DONE], count[TL_FUTURE_RUNNING],
+	    count[TL_FUTURE_PENDING]);
+	tui_put(t, y, x + col, w - col, buf, ROLE_DIM);
+	free(st);
 }
 
 /* A run's lanes in rows rows; the last row says how many were left out. */
@@ -357,8 +430,12 @@ view_timeline_height(const struct tui *t, int w, int maxh)
 	h = 1 + view_timeline_legend(t, 0, 0, 0, w) + 1;
 	if (d->cur == NULL)
 		h += 1;
-	else
+	else {
 		h += 1 + view_timeline_run_rows(d->cur) + (int)d->ncores;
+		if (d->cur->tl != NULL &&
+		    view_timeline_futures_lane(d->cur->tl) >= 0)
+			h++;
+	}
 	if (d->prev != NULL)
 		h += 1 + view_timeline_run_rows(d->prev);
 	return h < maxh ? h : maxh;
@@ -436,6 +513,12 @@ view_timeline_draw(struct tui *t, int y, int x, int h, int w)
 		body--;
 		view_timeline_figures(t, d->cur, y + 1 + body, x, w,
 		    ROLE_NORMAL);
+	}
+	if (d->cur->tl != NULL && body >= 5 &&
+	    view_timeline_futures_lane(d->cur->tl) >= 0) {
+		body--;
+		view_timeline_futures(t, d->cur, y + 1 + body, x, w,
+		    d->playhead);
 	}
 	if (d->cur->tl != NULL && body >= (int)d->ncores + 2) {
 		cores = (int)d->ncores;
