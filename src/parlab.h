@@ -312,7 +312,8 @@ struct run {
 	struct params		 params;
 	double			 scale;
 	int			 traced;
-	_Atomic(struct trace *)	 trace;		/* published by run_trace() */
+	struct trace		*made;		/* run_trace()'s, owned here */
+	_Atomic(struct trace *)	 trace;		/* published by run_begin() */
 	atomic_int		 stop;		/* asked to stop early */
 	atomic_int		 finished;
 	uint64_t		 wall_ns;	/* the demo's timed part */

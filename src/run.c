@@ -4,8 +4,10 @@
  * A run is created from a demo class and checked parameters, executed once
  * (headless on the calling thread, or on a thread of its own under the TUI),
  * then exported and destroyed.  The demo makes the trace with run_trace()
- * once it knows how many lanes it needs; the pointer is published with a
- * release store so the UI thread can start drawing the moment it appears.
+ * once it knows how many lanes it needs, names its lanes, and calls
+ * run_begin(), which publishes the trace with a release store: the UI
+ * thread starts drawing the moment it appears, and every lane's name and
+ * type were written before it can look.
  *
  * Results are a list of named metrics, in the order the demo reports them,
  * so every export prints the demo's own figures without knowing the demo.
@@ -46,7 +48,7 @@ run_destroy(struct run *r)
 
 	if (r == NULL)
 		return;
-	trace_destroy(atomic_load(&r->trace));
+	trace_destroy(r->made);
 	for (i = 0; i < r->nmetrics; i++) {
 		free(r->metrics[i].key);
 		free(r->metrics[i].ints);
@@ -78,7 +80,7 @@ run_execute(struct run *r)
 	return r->status;
 }
 
-/* Make the run's trace with nlanes lanes and publish it to readers. */
+/* Make the run's trace with nlanes lanes; run_begin() publishes it. */
 struct trace *
 run_trace(struct run *r, unsigned nlanes, char **cause)
 {
@@ -86,14 +88,18 @@ run_trace(struct run *r, unsigned nlanes, char **cause)
 
 	if ((tr = trace_create(nlanes, r->traced, cause)) == NULL)
 		return NULL;
-	atomic_store_explicit(&r->trace, tr, memory_order_release);
+	trace_destroy(r->made);		/* a demo that starts over */
+	r->made = tr;
 	return tr;
 }
 
-/* Start the clock on the demo's timed part. */
+/* Start the clock on the demo's timed part, and show readers the trace. */
 void
 run_begin(struct run *r)
 {
+	if (r->made != NULL)
+		atomic_store_explicit(&r->trace, r->made,
+		    memory_order_release);
 	r->begin_ns = clock_ns();
 	r->wall_ns = 0;
 }
