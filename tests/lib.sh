@@ -59,6 +59,18 @@ expect_exit() {
 	[ "$got" = "$want" ] || fail "'$*' exited $got, not $want; stderr: $(cat "$TEST_TMP/err")"
 }
 
+# try N CMD...: run CMD up to N times until it succeeds.  For ratios on a
+# shared, noisy machine: a direction must show in one of the tries.
+try() {
+	n=$1
+	shift
+	while [ "$n" -gt 0 ]; do
+		"$@" && return 0
+		n=$((n - 1))
+	done
+	return 1
+}
+
 # fcmp A OP B: compare two decimal numbers with awk (OP: < <= > >= ==).
 fcmp() {
 	awk -v a="$1" -v b="$3" "BEGIN { exit !(a $2 b) }"

@@ -57,16 +57,6 @@ fcmp "$(json_num wall_ms "$TEST_TMP/j")" '<' 450 ||
 fcmp "$(json_num speedup "$TEST_TMP/j")" '>' 1.5 || fail "sleep pool speedup"
 ok "sleeping threads overlap under the GIL"
 
-try() {
-	n=$1
-	shift
-	while [ "$n" -gt 0 ]; do
-		"$@" && return 0
-		n=$((n - 1))
-	done
-	return 1
-}
-
 # CPU work: processes speed up; threads under the GIL do not.
 proc_fast() {
 	"$PARLAB" run pool backend=process fn=cpu work_us=100000 items=4 \

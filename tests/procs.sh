@@ -12,18 +12,6 @@ for bad in procs=0 procs=257 start=vfork task=disk work_ms=0 payload=-1 \
 done
 ok "bad parameters exit 2 and name themselves"
 
-# try N CMD...: run CMD up to N times until it succeeds (ratios on a busy
-# machine): a direction must show in one of the tries.
-try() {
-	n=$1
-	shift
-	while [ "$n" -gt 0 ]; do
-		"$@" && return 0
-		n=$((n - 1))
-	done
-	return 1
-}
-
 # Separate memory and the results of every child.
 "$PARLAB" run procs procs=3 work_ms=100 --format json > "$TEST_TMP/j" ||
     fail "procs run failed"
