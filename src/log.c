@@ -45,9 +45,16 @@ warnx_(const char *fmt, ...)
 {
 	va_list	ap;
 
-	fputs("parlab: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vwarnx_(fmt, ap);
 	va_end(ap);
+}
+
+/* The va_list form of warnx_(). */
+void
+vwarnx_(const char *fmt, va_list ap)
+{
+	fputs("parlab: ", stderr);
+	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 }

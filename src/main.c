@@ -80,16 +80,14 @@ main_help(void)
 }
 
 /* A bad usage: say why and how, exit 2. */
-static int
+static int PARLAB_PRINTF(1, 2)
 main_bad_usage(const char *fmt, ...)
 {
 	va_list	ap;
 
-	fputs("parlab: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vwarnx_(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	main_usage(stderr);
 	return 2;
 }

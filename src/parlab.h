@@ -49,6 +49,7 @@ int	 xvasprintf(char **, const char *, va_list);
 void	 log_set_cleanup(void (*)(void));
 void	 fatal(const char *, ...) PARLAB_PRINTF(1, 2) PARLAB_NORETURN;
 void	 warnx_(const char *, ...) PARLAB_PRINTF(1, 2);
+void	 vwarnx_(const char *, va_list);
 
 /* clock.c */
 uint64_t clock_ns(void);
