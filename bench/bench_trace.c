@@ -78,8 +78,8 @@ main(void)
 		for (i = 0; i < N; i++)
 			trace_point(tr, 0, EV_COUNTER, i);
 		cold[k] = (double)(clock_ns() - t0) / N;
-		/* Rewind the lane (no writer is running) and write again. */
-		atomic_store(&trace_lane(tr, 0)->head, 0);
+		/* Rewind (no writer is running) and write again. */
+		trace_rewind(tr);
 		t0 = clock_ns();
 		for (i = 0; i < N; i++)
 			trace_point(tr, 0, EV_COUNTER, i);

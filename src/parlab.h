@@ -144,6 +144,7 @@ struct trace	*trace_create(unsigned, int, char **);
 struct trace	*trace_attach(int, char **);
 void		 trace_destroy(struct trace *);
 int		 trace_fd(const struct trace *);
+void		 trace_rewind(struct trace *);
 void		 trace_lane_init(struct trace *, unsigned, const char *,
 		     enum lane_type);
 int		 trace_recording(const struct trace *);
@@ -157,7 +158,7 @@ unsigned	 trace_lanes(const struct trace *);
 uint64_t	 trace_capacity(const struct trace *);
 struct trace_lane *trace_lane(const struct trace *, unsigned);
 uint64_t	 trace_count(const struct trace *, unsigned);
-const struct trace_event *trace_events(const struct trace *, unsigned);
+const struct trace_event *trace_event(const struct trace *, unsigned, uint64_t);
 uint64_t	 trace_total_events(const struct trace *);
 uint64_t	 trace_total_dropped(const struct trace *);
 size_t		 trace_mapping_bytes(const struct trace *);

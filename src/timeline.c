@@ -168,11 +168,11 @@ timeline_update(struct timeline *tl)
 		n = trace_count(tl->trace, lane);
 		if (n == ll->consumed)
 			continue;
-		ev = trace_events(tl->trace, lane);
 		for (i = ll->consumed; i < n; i++) {
-			timeline_event(ll, &ev[i]);
-			if (ev[i].ts > tl->t_end)
-				tl->t_end = ev[i].ts;
+			ev = trace_event(tl->trace, lane, i);
+			timeline_event(ll, ev);
+			if (ev->ts > tl->t_end)
+				tl->t_end = ev->ts;
 		}
 		count += n - ll->consumed;
 		ll->consumed = n;

@@ -2,17 +2,26 @@
  * trace.c -- per-lane single-writer event logs in one shared mapping.
  *
  * A run has lanes: one per worker (thread, process, task) and a few
- * synthetic ones (the GIL holder, the event loop, a queue's depth).  Each
- * lane owns a fixed array of events in one MAP_SHARED mapping made before
- * any fork, backed by a memfd so that an exec'd child can map it too.
+ * synthetic ones (the GIL holder, the event loop, a queue's depth).  All
+ * live in one MAP_SHARED mapping made before any fork, backed by a memfd so
+ * that an exec'd child can map it too.
+ *
+ * The events of every lane come from one fixed pool of chunks (a power of
+ * two events each).  A lane takes a chunk from the pool when it fills the
+ * last one, with one atomic increment, and notes it in its own table of at
+ * most TRACE_LANE_CHUNKS entries; so a busy lane (a GIL, a queue's depth)
+ * can hold up to 32 times an even share, while idle lanes cost nothing.
+ * Untouched chunks are address space, not memory (MAP_NORESERVE).
  *
  * The model is a log, not a wrapping ring: the timeline needs the start of
- * the run as much as its end, so a full lane keeps what it has and counts
- * what it could not store in `dropped`.  A writer never blocks and never
- * makes a system call: it reads the clock (vDSO), asks for its core (rseq),
- * fills the slot at `head` and then publishes it with a release store of
- * head + 1.  A reader (the UI, an exporter) loads head with acquire and may
- * read every slot below it while the writer goes on.
+ * the run as much as its end, so once the pool (or a lane's table) is used
+ * up a lane keeps what it has and counts what it could not store in
+ * `dropped`.  A writer never blocks and never makes a system call: it reads
+ * the clock (vDSO), asks for its core (rseq), fills the slot at `head` and
+ * then publishes it with a release store of head + 1 (a new chunk's table
+ * entry is written before that store, so it is published with it).  A
+ * reader (the UI, an exporter) loads head with acquire and may read every
+ * event below it while the writer goes on.
  *
  * One writer per lane at a time: a worker writes its own lane; a synthetic
  * lane is written only under the lock it describes (the GIL mutex, the
@@ -34,24 +43,30 @@
 
 #include "parlab.h"
 
-#define TRACE_MAGIC	0x7061726c61625431ULL	/* "parlabT1" */
-#define TRACE_MIN_CAP	256
-#define TRACE_MAX_CAP	(1u << 20)
+#define TRACE_MAGIC		0x7061726c61625432ULL	/* "parlabT2" */
+#define TRACE_LANE_CHUNKS	256	/* chunks one lane may hold */
+#define TRACE_MIN_SHIFT		6	/* 64 events a chunk at least */
+#define TRACE_MAX_SHIFT		16	/* 65536 at most */
 
 struct trace_hdr {
-	uint64_t	magic;
-	uint64_t	size;		/* bytes in the mapping */
-	uint64_t	t0;		/* clock_ns() when the trace began */
-	uint32_t	nlanes;
-	uint32_t	cap;		/* events per lane */
-	int32_t		recording;
-	uint32_t	pad;
+	uint64_t	 magic;
+	uint64_t	 size;		/* bytes in the mapping */
+	uint64_t	 t0;		/* clock_ns() when the trace began */
+	uint32_t	 nlanes;
+	uint32_t	 shift;		/* a chunk holds 1 << shift events */
+	uint32_t	 nchunks;	/* chunks in the pool */
+	int32_t		 recording;
+	_Atomic uint32_t chunks_used;	/* taken from the pool so far */
+	uint32_t	 pad;
 };
 
 struct trace {
 	struct trace_hdr	*hdr;
 	struct trace_lane	*lanes;
-	struct trace_event	*events;
+	uint16_t		*tables;	/* [lane][TRACE_LANE_CHUNKS] */
+	struct trace_event	*events;	/* the pool */
+	unsigned		 shift;		/* copies of the header's */
+	uint64_t		 mask;
 	size_t			 size;
 	int			 fd;	/* memfd, -1 if anonymous */
 };
@@ -85,20 +100,21 @@ const char *const trace_lane_type_names[LANE_TYPE_COUNT] = {
 
 static int	trace_map(struct trace *, int, size_t, char **);
 
-/* Bytes a trace of nlanes lanes of cap events needs. */
+/* Bytes a trace of nlanes lanes and nchunks chunks of 1 << shift needs. */
 static size_t
-trace_size(unsigned nlanes, unsigned cap)
+trace_size(unsigned nlanes, unsigned shift, unsigned nchunks)
 {
 	size_t	page = (size_t)sysconf(_SC_PAGESIZE);
 	size_t	n;
 
 	n = sizeof(struct trace_hdr) + nlanes * sizeof(struct trace_lane);
+	n += (size_t)nlanes * TRACE_LANE_CHUNKS * sizeof(uint16_t);
 	n = (n + 63) & ~(size_t)63;
-	n += (size_t)nlanes * cap * sizeof(struct trace_event);
+	n += ((size_t)nchunks << shift) * sizeof(struct trace_event);
 	return (n + page - 1) & ~(page - 1);
 }
 
-/* Lay the header, lanes and events over a mapped region. */
+/* Lay the header, lanes, chunk tables and the pool over a mapped region. */
 static void
 trace_layout(struct trace *tr)
 {
@@ -108,8 +124,12 @@ trace_layout(struct trace *tr)
 	off = sizeof(struct trace_hdr);
 	tr->lanes = (struct trace_lane *)(base + off);
 	off += tr->hdr->nlanes * sizeof(struct trace_lane);
+	tr->tables = (uint16_t *)(base + off);
+	off += (size_t)tr->hdr->nlanes * TRACE_LANE_CHUNKS * sizeof(uint16_t);
 	off = (off + 63) & ~(size_t)63;
 	tr->events = (struct trace_event *)(base + off);
+	tr->shift = tr->hdr->shift;
+	tr->mask = ((uint64_t)1 << tr->shift) - 1;
 }
 
 /*
@@ -121,7 +141,7 @@ struct trace *
 trace_create(unsigned nlanes, int recording, char **cause)
 {
 	struct trace	*tr;
-	unsigned	 cap, i;
+	unsigned	 shift, nchunks, i;
 	size_t		 size;
 	int		 fd = -1;
 
@@ -130,12 +150,17 @@ trace_create(unsigned nlanes, int recording, char **cause)
 		    TRACE_MAX_LANES, nlanes);
 		return NULL;
 	}
-	cap = TRACE_BUDGET_EVENTS / nlanes;
-	if (cap < TRACE_MIN_CAP)
-		cap = TRACE_MIN_CAP;
-	if (cap > TRACE_MAX_CAP)
-		cap = TRACE_MAX_CAP;
-	size = trace_size(nlanes, cap);
+	/* Chunks of about an eighth of an even share: with 256 of them a
+	 * busy lane can take up to 32 times its share. */
+	for (shift = TRACE_MAX_SHIFT; shift > TRACE_MIN_SHIFT &&
+	    ((uint64_t)8 << shift) * nlanes > TRACE_BUDGET_EVENTS; shift--)
+		;
+	nchunks = TRACE_BUDGET_EVENTS >> shift;
+	if (nchunks < nlanes)
+		nchunks = nlanes;	/* every lane can have one chunk */
+	if (nchunks > 65536)
+		nchunks = 65536;	/* a table entry is 16 bits */
+	size = trace_size(nlanes, shift, nchunks);
 
 #ifdef HAVE_MEMFD_CREATE
 	fd = memfd_create("parlab-trace", MFD_CLOEXEC);
@@ -154,7 +179,8 @@ trace_create(unsigned nlanes, int recording, char **cause)
 	tr->hdr->magic = TRACE_MAGIC;
 	tr->hdr->size = size;
 	tr->hdr->nlanes = nlanes;
-	tr->hdr->cap = cap;
+	tr->hdr->shift = shift;
+	tr->hdr->nchunks = nchunks;
 	tr->hdr->recording = recording;
 	tr->hdr->t0 = clock_ns();
 	trace_layout(tr);
@@ -220,6 +246,23 @@ trace_destroy(struct trace *tr)
 	free(tr);
 }
 
+/*
+ * Forget every event and give every chunk back, keeping the lanes' names
+ * and the mapping (its pages stay touched).  No writer may be running: for
+ * measuring the steady cost of recording, and for reuse.
+ */
+void
+trace_rewind(struct trace *tr)
+{
+	unsigned	i;
+
+	for (i = 0; i < tr->hdr->nlanes; i++) {
+		atomic_store(&tr->lanes[i].head, 0);
+		atomic_store(&tr->lanes[i].dropped, 0);
+	}
+	atomic_store(&tr->hdr->chunks_used, 0);
+}
+
 /* The memfd behind the trace, for a child to inherit; -1 if none. */
 int
 trace_fd(const struct trace *tr)
@@ -253,7 +296,39 @@ trace_now(const struct trace *tr)
 	return clock_ns() - tr->hdr->t0;
 }
 
-/* Store one event on a lane, or count it dropped if the lane is full. */
+/*
+ * Give a lane the next chunk from the pool, for its event h; 0 if the pool
+ * or the lane's table is used up.  Called by the lane's writer only.
+ */
+static int
+trace_take_chunk(struct trace *tr, unsigned lane, uint64_t h)
+{
+	uint64_t	k = h >> tr->shift;
+	uint32_t	idx;
+
+	if (k >= TRACE_LANE_CHUNKS ||
+	    atomic_load_explicit(&tr->hdr->chunks_used, memory_order_relaxed)
+	    >= tr->hdr->nchunks)
+		return 0;
+	idx = atomic_fetch_add_explicit(&tr->hdr->chunks_used, 1,
+	    memory_order_relaxed);
+	if (idx >= tr->hdr->nchunks)
+		return 0;
+	tr->tables[(size_t)lane * TRACE_LANE_CHUNKS + k] = (uint16_t)idx;
+	return 1;
+}
+
+/* Where event i of a lane lives (it must have been given a chunk). */
+static inline struct trace_event *
+trace_slot(const struct trace *tr, unsigned lane, uint64_t i)
+{
+	uint32_t	idx;
+
+	idx = tr->tables[(size_t)lane * TRACE_LANE_CHUNKS + (i >> tr->shift)];
+	return &tr->events[((size_t)idx << tr->shift) + (i & tr->mask)];
+}
+
+/* Store one event on a lane, or count it dropped if there is no room. */
 static inline void
 trace_append(struct trace *tr, unsigned lane, uint64_t ts, enum ev_kind kind,
     enum state st, int cpu, int64_t arg)
@@ -263,12 +338,12 @@ trace_append(struct trace *tr, unsigned lane, uint64_t ts, enum ev_kind kind,
 	uint64_t		 h;
 
 	h = atomic_load_explicit(&l->head, memory_order_relaxed);
-	if (h >= tr->hdr->cap) {
+	if ((h & tr->mask) == 0 && !trace_take_chunk(tr, lane, h)) {
 		atomic_fetch_add_explicit(&l->dropped, 1,
 		    memory_order_relaxed);
 		return;
 	}
-	e = &tr->events[(size_t)lane * tr->hdr->cap + h];
+	e = trace_slot(tr, lane, h);
 	e->ts = ts;
 	e->arg = arg;
 	e->kind = (uint16_t)kind;
@@ -362,11 +437,18 @@ trace_lanes(const struct trace *tr)
 	return tr->hdr->nlanes;
 }
 
-/* How many events one lane can hold. */
+/*
+ * The most events one lane can hold, if the pool lasts: a lane's table is
+ * TRACE_LANE_CHUNKS chunks long.
+ */
 uint64_t
 trace_capacity(const struct trace *tr)
 {
-	return tr->hdr->cap;
+	uint64_t	n = (uint64_t)tr->hdr->nchunks;
+
+	if (n > TRACE_LANE_CHUNKS)
+		n = TRACE_LANE_CHUNKS;
+	return n << tr->shift;
 }
 
 /* A lane's header. */
@@ -384,11 +466,11 @@ trace_count(const struct trace *tr, unsigned lane)
 	    memory_order_acquire);
 }
 
-/* A lane's events, valid up to trace_count(). */
+/* Event i of a lane; i must be below trace_count(). */
 const struct trace_event *
-trace_events(const struct trace *tr, unsigned lane)
+trace_event(const struct trace *tr, unsigned lane, uint64_t i)
 {
-	return &tr->events[(size_t)lane * tr->hdr->cap];
+	return trace_slot(tr, lane, i);
 }
 
 /* Events stored on all lanes. */

@@ -202,7 +202,6 @@ START_TEST(test_coro_lanes)
 	struct coro		 co[2];
 	struct counted		 c[2] = { { 1 }, { 1 } };
 	struct trace		*tr;
-	const struct trace_event *ev;
 	char			*cause = NULL;
 	uint64_t		 n, k, running = 0, results = 0;
 	unsigned		 i;
@@ -219,15 +218,14 @@ START_TEST(test_coro_lanes)
 	for (i = 0; i < 2; i++) {
 		ck_assert_uint_eq(trace_lane(tr, i)->state, STATE_DONE);
 		n = trace_count(tr, i);
-		ev = trace_events(tr, i);
-		ck_assert_int_eq(ev[0].state, STATE_READY);
+		ck_assert_int_eq(trace_event(tr, i, 0)->state, STATE_READY);
 		for (k = 0; k < n; k++) {
-			if (ev[k].kind == EV_STATE &&
-			    ev[k].state == STATE_RUNNING)
+			if (trace_event(tr, i, k)->kind == EV_STATE &&
+			    trace_event(tr, i, k)->state == STATE_RUNNING)
 				running++;
-			if (ev[k].kind == EV_RESULT) {
+			if (trace_event(tr, i, k)->kind == EV_RESULT) {
 				results++;
-				ck_assert_int_eq(ev[k].arg, 100 + (int)i);
+				ck_assert_int_eq(trace_event(tr, i, k)->arg, 100 + (int)i);
 			}
 		}
 	}

@@ -247,10 +247,11 @@ START_TEST(test_gil_new_forced_switch)
 	ck_assert_uint_ge(t.g.drop_requests, 1);
 	ck_assert_uint_ge(t.g.switches, 1);
 	ck_assert_int_eq(atomic_load(&t.violations), 0);
-	e = trace_events(t.tr, 2);
-	for (i = 0; i < trace_count(t.tr, 2); i++)
-		if (e[i].kind == EV_GIL_DROP_REQUEST && e[i].arg == 1)
+	for (i = 0; i < trace_count(t.tr, 2); i++) {
+		e = trace_event(t.tr, 2, i);
+		if (e->kind == EV_GIL_DROP_REQUEST && e->arg == 1)
 			requests++;
+	}
 	ck_assert_uint_eq(requests, t.g.drop_requests);
 	tgil_free(&t);
 }
@@ -499,13 +500,15 @@ END_TEST
 static unsigned
 tgil_holders(struct tgil *t, int64_t *out, unsigned max)
 {
-	const struct trace_event	*e = trace_events(t->tr, t->n);
+	const struct trace_event	*e;
 	uint64_t			 i;
 	unsigned			 k = 0;
 
-	for (i = 0; i < trace_count(t->tr, t->n) && k < max; i++)
-		if (e[i].kind == EV_GIL_SWITCH)
-			out[k++] = e[i].arg;
+	for (i = 0; i < trace_count(t->tr, t->n) && k < max; i++) {
+		e = trace_event(t->tr, t->n, i);
+		if (e->kind == EV_GIL_SWITCH)
+			out[k++] = e->arg;
+	}
 	return k;
 }
 

@@ -153,10 +153,10 @@ START_TEST(test_timeline_cores)
 	at(0, 1, STATE_RUNNING);
 	tl = timeline_create(tr);
 	/* Pin the cores: the test may run on any core. */
-	e = (struct trace_event *)trace_events(tr, 0);
-	e[0].cpu = 0;
-	e = (struct trace_event *)trace_events(tr, 1);
-	e[0].cpu = 1;
+	e = (struct trace_event *)trace_event(tr, 0, 0);
+	e->cpu = 0;
+	e = (struct trace_event *)trace_event(tr, 1, 0);
+	e->cpu = 1;
 	timeline_finish(tl, 100);
 	timeline_fold_cores(tl, 2, 0, 100, 2, out);
 	ck_assert_int_eq(out[0], 0);

@@ -30,14 +30,15 @@ START_TEST(test_trace_events)
 	trace_point(tr, 1, EV_COUNTER, 42);
 	ck_assert_uint_eq(trace_count(tr, 0), 2);
 	ck_assert_uint_eq(trace_count(tr, 1), 1);
-	e = trace_events(tr, 0);
-	ck_assert_uint_eq(e[0].ts, 0);
-	ck_assert_uint_eq(e[0].state, STATE_STARTING);
-	ck_assert_uint_eq(e[1].ts, 500);
-	ck_assert_uint_eq(e[1].state, STATE_RUNNING);
-	e = trace_events(tr, 1);
-	ck_assert_int_eq(e[0].kind, EV_COUNTER);
-	ck_assert_int_eq(e[0].arg, 42);
+	e = trace_event(tr, 0, 0);
+	ck_assert_uint_eq(e->ts, 0);
+	ck_assert_uint_eq(e->state, STATE_STARTING);
+	e = trace_event(tr, 0, 1);
+	ck_assert_uint_eq(e->ts, 500);
+	ck_assert_uint_eq(e->state, STATE_RUNNING);
+	e = trace_event(tr, 1, 0);
+	ck_assert_int_eq(e->kind, EV_COUNTER);
+	ck_assert_int_eq(e->arg, 42);
 	ck_assert_str_eq(trace_lane(tr, 1)->name, "T1");
 	ck_assert_uint_eq(trace_total_events(tr), 3);
 	trace_destroy(tr);
@@ -106,6 +107,28 @@ START_TEST(test_trace_full_lane_drops)
 }
 END_TEST
 
+/* A busy lane takes chunks from the pool beyond an even share. */
+START_TEST(test_trace_busy_lane)
+{
+	struct trace	*tr;
+	char		*cause = NULL;
+	uint64_t	 i, n = TRACE_BUDGET_EVENTS / 100 * 5;
+
+	tr = trace_create(100, 1, &cause);
+	ck_assert_ptr_nonnull(tr);
+	ck_assert_uint_ge(trace_capacity(tr), n);
+	for (i = 0; i < n; i++)
+		trace_point(tr, 7, EV_COUNTER, (int64_t)i);
+	ck_assert_uint_eq(trace_count(tr, 7), n);
+	ck_assert_uint_eq(trace_total_dropped(tr), 0);
+	for (i = 0; i < n; i += n / 7)
+		ck_assert_int_eq(trace_event(tr, 7, i)->arg, (int64_t)i);
+	trace_point(tr, 99, EV_COUNTER, 5);
+	ck_assert_int_eq(trace_event(tr, 99, 0)->arg, 5);
+	trace_destroy(tr);
+}
+END_TEST
+
 /* Bad lane counts are refused with a cause. */
 START_TEST(test_trace_bad_lanes)
 {
@@ -139,7 +162,7 @@ START_TEST(test_trace_fork_shares)
 	}
 	waitpid(pid, &status, 0);
 	ck_assert_uint_eq(trace_count(tr, 1), 2);
-	ck_assert_int_eq(trace_events(tr, 1)[1].arg, 7);
+	ck_assert_int_eq(trace_event(tr, 1, 1)->arg, 7);
 	trace_destroy(tr);
 }
 END_TEST
@@ -160,7 +183,7 @@ START_TEST(test_trace_attach)
 	ck_assert_uint_eq(trace_lanes(tr2), 3);
 	trace_point(tr2, 2, EV_RESULT, 99);
 	ck_assert_uint_eq(trace_count(tr, 2), 1);
-	ck_assert_int_eq(trace_events(tr, 2)[0].arg, 99);
+	ck_assert_int_eq(trace_event(tr, 2, 0)->arg, 99);
 	trace_destroy(tr2);
 	trace_destroy(tr);
 	ck_assert_ptr_null(trace_attach(0, &cause));
@@ -192,7 +215,6 @@ START_TEST(test_trace_concurrent_reader)
 	struct trace			*tr;
 	struct writer			 w[2];
 	pthread_t			 t[2];
-	const struct trace_event	*e;
 	char				*cause = NULL;
 	uint64_t			 n, i, seen = 0;
 	int				 k, done = 0;
@@ -204,9 +226,8 @@ START_TEST(test_trace_concurrent_reader)
 	}
 	while (!done) {
 		n = trace_count(tr, 0);
-		e = trace_events(tr, 0);
 		for (i = seen; i < n; i++)
-			ck_assert_int_eq(e[i].arg, (int64_t)i);
+			ck_assert_int_eq(trace_event(tr, 0, i)->arg, (int64_t)i);
 		seen = n;
 		done = n == 100000;
 	}
@@ -248,6 +269,7 @@ trace_suite(void)
 	tcase_add_test(core, test_trace_not_recording);
 	tcase_add_test(core, test_trace_state_table);
 	tcase_add_test(edge, test_trace_full_lane_drops);
+	tcase_add_test(edge, test_trace_busy_lane);
 	tcase_add_test(edge, test_trace_bad_lanes);
 	tcase_add_test(edge, test_trace_fork_shares);
 	tcase_add_test(edge, test_trace_attach);
