@@ -25,9 +25,10 @@ trap 'rm -rf "$TMP"' EXIT
 failed=0
 rows=()
 
-# jnum KEY: a top-level number from the JSON object on stdin.
+# jnum KEY: a top-level number from the JSON object on stdin (parlab's
+# compact JSON, or Python's with a space after the colon).
 jnum() {
-	sed -n "s/.*\"$1\":\(-\{0,1\}[0-9.eE+-]*\)[,}].*/\1/p" | head -n 1
+	sed -n "s/.*\"$1\": *\(-\{0,1\}[0-9.eE+-]*\)[,}].*/\1/p" | head -n 1
 }
 
 # stats: "median min max" of the numbers on stdin.
@@ -45,7 +46,7 @@ row() {
 	set -- $p
 	local pm=$1 pmin=$2 pmax=$3
 	set -- $c
-	printf '%-34s %10s [%s-%s] %-4s  %10s  %s\n' "$name" "$pm" "$pmin" "$pmax" "$unit" "$1" "$target"
+	printf '%-40s %-28s %9s  %s\n' "$name" "$pm [$pmin-$pmax] $unit" "$1" "$target"
 	if [ "$pm" = nan ]; then
 		echo "bench: row '$name' could not be measured" >&2
 		failed=1
@@ -88,7 +89,7 @@ col() {
 	done < "$1" | awk -v d="${3:-1}" 'NF { printf "%.6g\n", $1 / d }'
 }
 
-printf '%-34s %10s %-15s %10s  %s\n' "row" "parlab" "median [min-max]" "CPython" "target"
+printf '%-40s %-28s %9s  %s\n' "row" "parlab: median [min-max]" "CPython" "target"
 
 # ---- recording cost -------------------------------------------------------
 if want recording; then
