@@ -541,18 +541,24 @@ tui_stats(const struct tui *t, uint64_t start, uint64_t first,
 	fclose(f);
 }
 
-/* Open the lesson named on the command line; refuse a broken one. */
+/*
+ * Open the lesson named on the command line; refuse a broken one.  *status
+ * is the exit status on failure: 2 for a name that is no lesson (bad
+ * usage, like an unknown demo), 1 for a lesson that does not check.
+ */
 static struct lesson *
-tui_load_one(const char *name)
+tui_load_one(const char *name, int *status)
 {
 	struct lesson_diags	 d;
 	struct lesson		*l;
 	char			*path;
 
+	*status = 2;
 	if ((path = lesson_resolve(name)) == NULL) {
 		warnx_("no lesson '%s'; `parlab list` shows the lessons", name);
 		return NULL;
 	}
+	*status = 1;
 	memset(&d, 0, sizeof d);
 	l = lesson_load(path, &d);
 	if (l == NULL || d.errors > 0) {
@@ -574,6 +580,7 @@ tui_main(const char *name, const char *theme, int present)
 	struct tui	 t;
 	struct lesson	*one = NULL;
 	char		*cause = NULL, *warning = NULL;
+	int		 status;
 	uint64_t	 start = clock_ns(), first;
 	struct timespec	 first_real;
 	const char	*cs;
@@ -585,8 +592,8 @@ tui_main(const char *name, const char *theme, int present)
 	cs = nl_langinfo(CODESET);
 	t.utf8 = cs != NULL && (strcmp(cs, "UTF-8") == 0 ||
 	    strcmp(cs, "utf8") == 0);
-	if (name != NULL && (one = tui_load_one(name)) == NULL)
-		return 1;
+	if (name != NULL && (one = tui_load_one(name, &status)) == NULL)
+		return status;
 	if (one == NULL)
 		t.lessons = lesson_find_all(&t.nlessons, &t.diags);
 	if (theme == NULL)

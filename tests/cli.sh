@@ -62,6 +62,14 @@ expect_exit 1 "$PARLAB" run race threads=2 iters=10 -o /nonexistent/dir/x
 grep -q "/nonexistent/dir/x" "$TEST_TMP/err" || fail "-o error names the file"
 ok "-o FILE"
 
+# A name that is no lesson is bad usage (2); a broken lesson is refused
+# with the checker's messages, before any curses (1).
+expect_exit 2 "$PARLAB" nosuchlesson
+grep -q "no lesson 'nosuchlesson'" "$TEST_TMP/err" || fail "unknown lesson: $(cat "$TEST_TMP/err")"
+expect_exit 1 "$PARLAB" "$top_srcdir/tests/lessons-bad/no-right-answer.md"
+grep -q "no-right-answer.md:[0-9]*: error: " "$TEST_TMP/err" || fail "broken lesson: $(cat "$TEST_TMP/err")"
+ok "an unknown lesson exits 2, a broken one 1 with FILE:LINE errors"
+
 # Every demo's text summary fits 80 columns (scaled down to be quick).
 for d in $(sed -n 's/.*"demos":\[//p' "$TEST_TMP/list.json" | grep -o '"name":"[a-z]*","summary"' | cut -d'"' -f4); do
 	"$PARLAB" run "$d" scale=0.01 > "$TEST_TMP/t" 2>"$TEST_TMP/err" || fail "run $d: $(cat "$TEST_TMP/err")"
