@@ -8,9 +8,7 @@
 runj() {
 	name=$1
 	shift
-	"$PARLAB" run async "$@" --format json > "$TEST_TMP/$name" ||
-	    fail "run async $* failed: $(cat "$TEST_TMP/$name")"
-	valid_json "$TEST_TMP/$name"
+	run_json "$TEST_TMP/$name" async "$@"
 }
 
 # num NAME KEY: a figure of an earlier run.

@@ -8,9 +8,7 @@
 runj() {
 	name=$1
 	shift
-	"$PARLAB" run gen "$@" --format json > "$TEST_TMP/$name" ||
-	    fail "run gen $* failed: $(cat "$TEST_TMP/$name")"
-	valid_json "$TEST_TMP/$name"
+	run_json "$TEST_TMP/$name" gen "$@"
 }
 
 # The lesson's example at a fifth of its length: 400 and 600 ms, steps of

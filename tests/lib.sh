@@ -76,6 +76,16 @@ fcmp() {
 	awk -v a="$1" -v b="$3" "BEGIN { exit !(a $2 b) }"
 }
 
+# run_json FILE DEMO ARGS...: run a demo headless into FILE as JSON; fail
+# unless it succeeds and the output parses.
+run_json() {
+	rj_out=$1
+	shift
+	"$PARLAB" run "$@" --format json > "$rj_out" 2> "$rj_out.err" ||
+	    fail "run $* failed: $(cat "$rj_out.err")"
+	valid_json "$rj_out"
+}
+
 # valid_json FILE: fail unless FILE parses as JSON (python3 when present).
 valid_json() {
 	if command -v python3 >/dev/null 2>&1; then

@@ -3,9 +3,7 @@
 . "$top_srcdir/tests/lib.sh"
 
 runj() {
-	"$PARLAB" run race "$@" --format json > "$TEST_TMP/j" ||
-	    fail "run race $* failed"
-	valid_json "$TEST_TMP/j"
+	run_json "$TEST_TMP/j" race "$@"
 }
 
 # sync=none at the defaults loses updates in at least 19 of 20 runs.
