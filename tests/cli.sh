@@ -31,19 +31,14 @@ grep -q "format is text, json or trace" "$TEST_TMP/err" || fail "bad format mess
 ok "usage errors exit 2"
 
 # Every bad parameter names itself and its range; nothing runs (no output).
-check_bad() {
-	expect_exit 2 "$PARLAB" run race "$1" --format json
-	grep -q "$2" "$TEST_TMP/err" || fail "$1: got '$(cat "$TEST_TMP/err")'"
-	[ ! -s "$TEST_TMP/out" ] || fail "$1: something ran"
-}
-check_bad threads=0 "threads=0: out of range; threads is 1 to 1024"
-check_bad threads=abc "threads=abc: not a whole number; threads is 1 to 1024"
-check_bad threads=99999999999 "threads=99999999999: out of range; threads is 1 to 1024"
-check_bad sync=maybe "sync=maybe: not a choice; sync is one of none|lock|atomic|local"
-check_bad gil=yes "gil is one of none|new|old"
-check_bad scale=0 "scale=0: out of range; scale is 0.001 to 100"
-check_bad foo=1 "unknown parameter 'foo'; known: threads, iters, sync, gil, body, scale"
-check_bad threads "'threads' is not key=value"
+bad_param race threads=0 "threads=0: out of range; threads is 1 to 1024"
+bad_param race threads=abc "threads=abc: not a whole number; threads is 1 to 1024"
+bad_param race threads=99999999999 "threads=99999999999: out of range; threads is 1 to 1024"
+bad_param race sync=maybe "sync=maybe: not a choice; sync is one of none|lock|atomic|local"
+bad_param race gil=yes "gil is one of none|new|old"
+bad_param race scale=0 "scale=0: out of range; scale is 0.001 to 100"
+bad_param race foo=1 "unknown parameter 'foo'; known: threads, iters, sync, gil, body, scale"
+bad_param race threads "'threads' is not key=value"
 ok "bad parameters exit 2 and name themselves"
 
 # Options may come before or after the parameters.

@@ -76,6 +76,41 @@ fcmp() {
 	awk -v a="$1" -v b="$3" "BEGIN { exit !(a $2 b) }"
 }
 
+# bad_param DEMO KEY=VALUE PATTERN: the run must exit 2, say PATTERN on
+# stderr (the parameter and its range) and run nothing.
+bad_param() {
+	expect_exit 2 "$PARLAB" run "$1" "$2" --format json
+	grep -q -- "$3" "$TEST_TMP/err" || fail "$1 $2: got '$(cat "$TEST_TMP/err")'"
+	[ ! -s "$TEST_TMP/out" ] || fail "$1 $2: something ran"
+}
+
+# gone PIDS...: fail if any of these processes still exists.
+gone() {
+	for k in "$@"; do
+		[ ! -d "/proc/$k" ] || fail "process $k is left: $(cat "/proc/$k/stat" 2>/dev/null)"
+	done
+}
+
+# interrupt SIG NKIDS ARGS...: start `parlab run ARGS` in the background,
+# send SIG half a second in, and require exit 1, NKIDS children seen while
+# it ran, and none of them (nor any zombie) left.  stderr: $TEST_TMP/e.
+interrupt() {
+	sig=$1
+	nkids=$2
+	shift 2
+	"$PARLAB" run "$@" > "$TEST_TMP/o" 2> "$TEST_TMP/e" &
+	pid=$!
+	sleep 0.5
+	kids=$(children_of "$pid")
+	kill -"$sig" "$pid"
+	st=0
+	wait "$pid" || st=$?
+	[ "$st" = 1 ] || fail "SIG$sig $*: exit $st, not 1"
+	[ "$(echo $kids | wc -w)" -eq "$nkids" ] || fail "SIG$sig $*: saw children: $kids"
+	[ -z "$(children_of "$pid")" ] || fail "SIG$sig $*: children of $pid remain"
+	gone $kids
+}
+
 # run_json FILE DEMO ARGS...: run a demo headless into FILE as JSON; fail
 # unless it succeeds and the output parses.
 run_json() {

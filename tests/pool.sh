@@ -104,25 +104,9 @@ PY
 fi
 ok "--format trace names process lanes by pid and labels each item"
 
-gone() {
-	for k in "$@"; do
-		[ ! -d "/proc/$k" ] || fail "process $k is left"
-	done
-}
-
 # Interrupted mid-map: every worker process is stopped and reaped.
 for sig in INT TERM; do
-	"$PARLAB" run pool backend=process fn=sleep work_us=3000000 items=8 \
-	    > "$TEST_TMP/o" 2> "$TEST_TMP/e" &
-	pid=$!
-	sleep 0.5
-	kids=$(children_of "$pid")
-	kill -$sig "$pid"
-	st=0
-	wait "$pid" || st=$?
-	[ "$st" = 1 ] || fail "SIG$sig: exit $st"
-	[ "$(echo $kids | wc -w)" -eq 4 ] || fail "saw children: $kids"
-	gone $kids
+	interrupt "$sig" 4 pool backend=process fn=sleep work_us=3000000 items=8
 done
 ok "an interrupted process pool leaves no child"
 

@@ -83,13 +83,6 @@ PY
 fi
 ok "--format trace is JSON with process lanes named by pid"
 
-# gone PIDS...: fail if any of these processes still exists.
-gone() {
-	for k in "$@"; do
-		[ ! -d "/proc/$k" ] || fail "process $k is left: $(cat "/proc/$k/stat" 2>/dev/null)"
-	done
-}
-
 # A normal run leaves nothing behind.
 "$PARLAB" run procs procs=2 task=io work_ms=1500 > "$TEST_TMP/o" 2>&1 &
 pid=$!
@@ -103,19 +96,8 @@ ok "every child is reaped after a run"
 # Interrupted mid-way (SIGINT, SIGTERM; fork and spawn): nothing is left.
 for sig in INT TERM; do
 	for start in fork spawn; do
-		"$PARLAB" run procs procs=2 start=$start work_ms=5000 \
-		    > "$TEST_TMP/o" 2> "$TEST_TMP/e" &
-		pid=$!
-		sleep 0.5
-		kids=$(children_of "$pid")
-		kill -$sig "$pid"
-		st=0
-		wait "$pid" || st=$?
-		[ "$st" = 1 ] || fail "SIG$sig: exit $st, not 1"
+		interrupt "$sig" 2 procs procs=2 start=$start work_ms=5000
 		grep -q stopped "$TEST_TMP/e" || fail "SIG$sig: no message"
-		[ "$(echo $kids | wc -w)" -eq 2 ] || fail "SIG$sig $start: saw children: $kids"
-		[ -z "$(children_of "$pid")" ] || fail "children of $pid remain"
-		gone $kids
 	done
 done
 ok "SIGINT and SIGTERM mid-run leave no child and no zombie"

@@ -78,19 +78,14 @@ grep -q '"ph":"C","name":"depth"' "$TEST_TMP/tr.json" || fail "no depth counter"
 ok "trace: depth counter"
 
 # Every bad parameter exits 2, names itself, runs nothing.
-check_bad() {
-	expect_exit 2 "$PARLAB" run queue "$1" --format json
-	grep -q "$2" "$TEST_TMP/err" || fail "$1: got '$(cat "$TEST_TMP/err")'"
-	[ ! -s "$TEST_TMP/out" ] || fail "$1: something ran"
-}
-check_bad producers=0 "producers=0: out of range; producers is 1 to 256"
-check_bad consumers=0 "consumers=0: out of range; consumers is 1 to 256"
-check_bad consumers=x "consumers=x: not a whole number"
-check_bad items=0 "items=0: out of range; items is 1 to 1000000"
-check_bad capacity=-1 "capacity=-1: out of range; capacity is 0 to 1000000"
-check_bad produce_us=2000000 "produce_us=2000000: out of range; produce_us is 0 to 1000000"
-check_bad consume_us=-3 "consume_us=-3: out of range"
-check_bad threads=2 "threads"
+bad_param queue producers=0 "producers=0: out of range; producers is 1 to 256"
+bad_param queue consumers=0 "consumers=0: out of range; consumers is 1 to 256"
+bad_param queue consumers=x "consumers=x: not a whole number"
+bad_param queue items=0 "items=0: out of range; items is 1 to 1000000"
+bad_param queue capacity=-1 "capacity=-1: out of range; capacity is 0 to 1000000"
+bad_param queue produce_us=2000000 "produce_us=2000000: out of range; produce_us is 0 to 1000000"
+bad_param queue consume_us=-3 "consume_us=-3: out of range"
+bad_param queue threads=2 "threads"
 ok "bad parameters exit 2"
 
 done_testing

@@ -151,23 +151,18 @@ ok "trace export"
 ok "--no-trace"
 
 # Every bad parameter exits 2, names itself and its range, runs nothing.
-check_bad() {
-	expect_exit 2 "$PARLAB" run threads "$1" --format json
-	grep -q "$2" "$TEST_TMP/err" || fail "$1: got '$(cat "$TEST_TMP/err")'"
-	[ ! -s "$TEST_TMP/out" ] || fail "$1: something ran"
-}
-check_bad threads=0 "threads=0: out of range; threads is 1 to 64"
-check_bad threads=65 "threads=65: out of range; threads is 1 to 64"
-check_bad threads=two "threads=two: not a whole number"
-check_bad task=gpu "task=gpu: not a choice; task is one of cpu|io|mix"
-check_bad work_ms=0 "work_ms=0: out of range; work_ms is 1 to 600000"
-check_bad work_ms=1.5 "work_ms=1.5: not a whole number"
-check_bad gil=fast "gil=fast: not a choice; gil is one of new|old|none"
-check_bad interval_us=0 "interval_us=0: out of range; interval_us is 1 to 1000000"
-check_bad check=0 "check=0: out of range; check is 1 to 1000000"
-check_bad check=-5 "check=-5: out of range"
-check_bad scale=0 "scale=0: out of range"
-check_bad iters=5 "iters"
+bad_param threads threads=0 "threads=0: out of range; threads is 1 to 64"
+bad_param threads threads=65 "threads=65: out of range; threads is 1 to 64"
+bad_param threads threads=two "threads=two: not a whole number"
+bad_param threads task=gpu "task=gpu: not a choice; task is one of cpu|io|mix"
+bad_param threads work_ms=0 "work_ms=0: out of range; work_ms is 1 to 600000"
+bad_param threads work_ms=1.5 "work_ms=1.5: not a whole number"
+bad_param threads gil=fast "gil=fast: not a choice; gil is one of new|old|none"
+bad_param threads interval_us=0 "interval_us=0: out of range; interval_us is 1 to 1000000"
+bad_param threads check=0 "check=0: out of range; check is 1 to 1000000"
+bad_param threads check=-5 "check=-5: out of range"
+bad_param threads scale=0 "scale=0: out of range"
+bad_param threads iters=5 "iters"
 ok "bad parameters exit 2"
 
 done_testing
