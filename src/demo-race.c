@@ -34,7 +34,6 @@
 
 #include "config.h"
 
-#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -70,21 +69,9 @@ struct race {
 	struct gil		 gil;
 	int			 use_gil;
 	pthread_mutex_t		 mutex;
-	atomic_uint		 arrived;
-	atomic_int		 go;
 	_Atomic uint64_t	 counter;
 	uint64_t		 lock_waits;	/* shown waits, under mutex */
 };
-
-/* Wait at the start gate until every thread exists (or the run stops). */
-static void
-race_gate(struct race *rc)
-{
-	atomic_fetch_add(&rc->arrived, 1);
-	while (!atomic_load_explicit(&rc->go, memory_order_acquire) &&
-	    !run_stopping(rc->run))
-		sched_yield();
-}
 
 /*
  * The call in body=call: a function call is a safe point, where a GIL
@@ -149,7 +136,7 @@ race_worker(void *arg)
 	struct race	*rc = w->arg;
 	uint64_t	 i, local = 0;
 
-	race_gate(rc);
+	run_workers_gate(w);
 	gil_take(w->gil, w);
 	for (i = 0; i < rc->iters; i++) {
 		work_statement();	/* what the interpreter spends per loop */
@@ -187,8 +174,7 @@ race_worker(void *arg)
 	if (rc->sync == RACE_LOCAL)
 		atomic_fetch_add(&rc->counter, local);
 	gil_drop(w->gil, w);
-	trace_lane_cpu(w->trace, w->lane, clock_thread_cpu_ns());
-	trace_state(w->trace, w->lane, STATE_DONE);
+	run_worker_done(w);
 	return NULL;
 }
 
@@ -233,13 +219,10 @@ race_report(struct race *rc, struct run *r)
 static int
 race_run(struct run *r, char **cause)
 {
-	struct race	 rc;
-	struct trace	*tr;
-	struct worker	*w;
-	pthread_t	*tids;
-	char		 name[32];
-	unsigned	 i, nlanes;
-	int		 error;
+	struct race		 rc;
+	struct run_workers	 ws;
+	struct trace		*tr;
+	int			 error;
 
 	memset(&rc, 0, sizeof rc);
 	rc.run = r;
@@ -248,8 +231,8 @@ race_run(struct run *r, char **cause)
 	rc.sync = (enum race_sync)params_choice(&r->params, "sync");
 	rc.body = (enum race_body)params_choice(&r->params, "body");
 	rc.use_gil = gil_mode_parse(params_text(&r->params, "gil")) != GIL_NONE;
-	nlanes = rc.nthreads + (rc.use_gil ? 1 : 0);
-	if ((tr = run_trace(r, nlanes, cause)) == NULL)
+	if ((tr = run_trace(r, rc.nthreads + (rc.use_gil ? 1 : 0), cause)) ==
+	    NULL)
 		return -1;
 	gil_init(&rc.gil, gil_mode_parse(params_text(&r->params, "gil")), 0, 0,
 	    tr, rc.use_gil ? (int)rc.nthreads : -1);
@@ -257,40 +240,20 @@ race_run(struct run *r, char **cause)
 		trace_lane_init(tr, rc.nthreads, "GIL", LANE_GIL);
 	pthread_mutex_init(&rc.mutex, NULL);
 	atomic_init(&rc.counter, 0);
+	run_workers_init(&ws, r, tr, rc.nthreads, "T",
+	    rc.use_gil ? &rc.gil : NULL, &rc);
 
-	w = xcalloc(rc.nthreads, sizeof *w);
-	tids = xcalloc(rc.nthreads, sizeof *tids);
-	for (i = 0; i < rc.nthreads; i++) {
-		snprintf(name, sizeof name, "T%u", i);
-		trace_lane_init(tr, i, name, LANE_THREAD);
-		w[i].run = r;
-		w[i].trace = tr;
-		w[i].lane = i;
-		w[i].index = i;
-		w[i].gil = rc.use_gil ? &rc.gil : NULL;
-		w[i].arg = &rc;
-	}
 	run_begin(r);
-	error = run_threads_start(r, tids, w, rc.nthreads, race_worker, cause);
-	/* Open the gate even on failure, so started threads can finish. */
-	while (error == 0 && atomic_load(&rc.arrived) < rc.nthreads)
-		sched_yield();
-	atomic_store_explicit(&rc.go, 1, memory_order_release);
+	error = run_workers_start(&ws, 0, rc.nthreads, race_worker, cause);
 	if (error == 0)
-		run_threads_join(tids, rc.nthreads);
+		error = run_workers_finish(&ws, cause);
 	run_end(r);
-
-	if (error == 0 && run_stopping(r)) {
-		*cause = xstrdup("stopped before the end");
-		error = -1;
-	}
 	if (error == 0)
 		race_report(&rc, r);
+	run_workers_free(&ws);
 	pthread_mutex_destroy(&rc.mutex);
 	gil_free(&rc.gil);
-	free(tids);
-	free(w);
-	return error == 0 ? 0 : -1;
+	return error;
 }
 
 const struct demo_class demo_race_class = {

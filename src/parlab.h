@@ -307,6 +307,28 @@ struct worker {
 	struct gil	*gil;		/* NULL: no GIL */
 	unsigned	 ticks;		/* units since the last old-GIL check */
 	void		*arg;		/* the demo's own */
+	struct run_workers *team;	/* its team, for the start gate */
+};
+
+/* A team of worker threads behind one start gate (run_workers_*). */
+struct run_workers {
+	struct run	*run;
+	struct worker	*w;		/* n of them, lanes 0..n-1 */
+	pthread_t	*tids;
+	unsigned char	*started;	/* whether tids[i] is to be joined */
+	unsigned	 n;
+	atomic_uint	 arrived;	/* workers at the gate */
+	atomic_int	 go;		/* the gate is open */
+	/* Wakes workers blocked in the demo's own waits when a start fails
+	 * (NULL: they only wait at the gate, or poll run_stopping()). */
+	void		(*wake)(void *);
+	void		*wake_arg;
+};
+
+/* What a sequential baseline took. */
+struct run_baseline {
+	uint64_t	 ns;		/* wall time, at least 1 */
+	uint64_t	 cpu_ns;	/* this thread's CPU time */
 };
 
 struct run {
@@ -347,9 +369,26 @@ void		 run_metric_ints(struct run *, const char *, const int64_t *,
 void		 run_metric_text(struct run *, const char *, const char *);
 const struct metric *run_metric(const struct run *, const char *);
 void		 run_note(struct run *, const char *, ...) PARLAB_PRINTF(2, 3);
+int		 run_stop_cause(const struct run *, char **);
 int		 run_threads_start(struct run *, pthread_t *, struct worker *,
 		     unsigned, void *(*)(void *), char **);
 void		 run_threads_join(pthread_t *, unsigned);
+void		 run_workers_init(struct run_workers *, struct run *,
+		     struct trace *, unsigned, const char *, struct gil *,
+		     void *);
+void		 run_workers_free(struct run_workers *);
+int		 run_workers_start(struct run_workers *, unsigned, unsigned,
+		     void *(*)(void *), char **);
+void		 run_workers_gate(struct worker *);
+void		 run_workers_join(struct run_workers *);
+int		 run_workers_finish(struct run_workers *, char **);
+void		 run_worker_done(struct worker *);
+int		 run_baseline(struct run *, struct gil *,
+		     int (*)(struct worker *, void *), void *,
+		     struct run_baseline *, char **);
+int		 run_cmp_double(const void *, const void *);
+double		 run_percentile(double *, size_t, unsigned);
+double		 run_median(double *, size_t);
 int		 run_is_worker_lane(const struct trace *, unsigned);
 
 struct lane_stats {		/* what one worker lane did, in ms */

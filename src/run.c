@@ -18,6 +18,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <sched.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -88,7 +90,7 @@ run_trace(struct run *r, unsigned nlanes, char **cause)
 
 	if ((tr = trace_create(nlanes, r->traced, cause)) == NULL)
 		return NULL;
-	trace_destroy(r->made);		/* a demo that starts over */
+	trace_destroy(r->made);		/* a demo that made one before */
 	r->made = tr;
 	return tr;
 }
@@ -215,6 +217,212 @@ run_note(struct run *r, const char *fmt, ...)
 	va_start(ap, fmt);
 	xvasprintf(&r->notes[r->nnotes++], fmt, ap);
 	va_end(ap);
+}
+
+/* If someone asked the run to stop, say so in *cause and return -1. */
+int
+run_stop_cause(const struct run *r, char **cause)
+{
+	if (!run_stopping(r))
+		return 0;
+	if (*cause == NULL)
+		*cause = xstrdup("stopped before the end");
+	return -1;
+}
+
+/*
+ * A team of n worker threads on lanes 0..n-1 of tr, named prefix0.., each
+ * with the team's GIL (NULL: none) and the demo's arg.  A demo may rename
+ * lanes and renumber w[i].index before run_workers_start().
+ */
+void
+run_workers_init(struct run_workers *ws, struct run *r, struct trace *tr,
+    unsigned n, const char *prefix, struct gil *g, void *arg)
+{
+	char		name[32];
+	unsigned	i;
+
+	memset(ws, 0, sizeof *ws);
+	ws->run = r;
+	ws->n = n;
+	ws->w = xcalloc(n, sizeof *ws->w);
+	ws->tids = xcalloc(n, sizeof *ws->tids);
+	ws->started = xcalloc(n, sizeof *ws->started);
+	atomic_init(&ws->arrived, 0);
+	atomic_init(&ws->go, 0);
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof name, "%s%u", prefix, i);
+		trace_lane_init(tr, i, name, LANE_THREAD);
+		ws->w[i].run = r;
+		ws->w[i].trace = tr;
+		ws->w[i].lane = i;
+		ws->w[i].index = i;
+		ws->w[i].gil = g;
+		ws->w[i].arg = arg;
+		ws->w[i].team = ws;
+	}
+}
+
+/* Free what run_workers_init() made (after the join). */
+void
+run_workers_free(struct run_workers *ws)
+{
+	free(ws->started);
+	free(ws->tids);
+	free(ws->w);
+}
+
+/*
+ * Start workers [first, first + n) on fn; each lane shows `starting` from
+ * the moment its thread is asked for.  If one cannot be made, every started
+ * worker is released (the run stopped, the gate opened, the demo's wake
+ * hook called) and joined, and -1 is returned with a cause naming which
+ * thread and why: a demo never leaves a thread behind.
+ */
+int
+run_workers_start(struct run_workers *ws, unsigned first, unsigned n,
+    void *(*fn)(void *), char **cause)
+{
+	unsigned	i;
+	int		error;
+
+	for (i = first; i < first + n; i++) {
+		/* The creator writes the lane's first event; pthread_create
+		 * orders it before anything the new thread writes. */
+		trace_state(ws->w[i].trace, ws->w[i].lane, STATE_STARTING);
+		error = pthread_create(&ws->tids[i], NULL, fn, &ws->w[i]);
+		if (error != 0) {
+			xasprintf(cause, "could not start thread %u of %u: %s",
+			    i + 1, ws->n, strerror(error));
+			run_request_stop(ws->run);
+			atomic_store_explicit(&ws->go, 1,
+			    memory_order_release);
+			if (ws->wake != NULL)
+				ws->wake(ws->wake_arg);
+			run_workers_join(ws);
+			return -1;
+		}
+		ws->started[i] = 1;
+	}
+	return 0;
+}
+
+/* A worker waits here until every worker exists (or the run stops). */
+void
+run_workers_gate(struct worker *w)
+{
+	struct run_workers	*ws = w->team;
+
+	atomic_fetch_add(&ws->arrived, 1);
+	while (!atomic_load_explicit(&ws->go, memory_order_acquire) &&
+	    !run_stopping(w->run))
+		sched_yield();
+}
+
+/* Join every started worker (a worker not started is skipped). */
+void
+run_workers_join(struct run_workers *ws)
+{
+	unsigned	i;
+
+	for (i = 0; i < ws->n; i++) {
+		if (ws->started[i])
+			pthread_join(ws->tids[i], NULL);
+		ws->started[i] = 0;
+	}
+}
+
+/*
+ * Release the gated workers together once all have arrived, join them, and
+ * turn a stop request into -1 with a cause.
+ */
+int
+run_workers_finish(struct run_workers *ws, char **cause)
+{
+	while (atomic_load(&ws->arrived) < ws->n && !run_stopping(ws->run))
+		sched_yield();
+	atomic_store_explicit(&ws->go, 1, memory_order_release);
+	run_workers_join(ws);
+	return run_stop_cause(ws->run, cause);
+}
+
+/* A worker's last words: its CPU time, then done. */
+void
+run_worker_done(struct worker *w)
+{
+	trace_lane_cpu(w->trace, w->lane, clock_thread_cpu_ns());
+	trace_state(w->trace, w->lane, STATE_DONE);
+}
+
+/*
+ * The sequential baseline: fn(w, arg) on this thread with a worker of its
+ * own on a scratch trace that records nothing, under g (NULL: no GIL; the
+ * caller makes it, untraced).  Fills *b; -1 with a cause if fn failed or
+ * the run was stopped.
+ */
+int
+run_baseline(struct run *r, struct gil *g, int (*fn)(struct worker *,
+    void *), void *arg, struct run_baseline *b, char **cause)
+{
+	struct trace	*tr;
+	struct worker	 w;
+	uint64_t	 t0, c0;
+	int		 error;
+
+	if ((tr = trace_create(1, 0, cause)) == NULL)
+		return -1;
+	trace_lane_init(tr, 0, "seq", LANE_THREAD);
+	memset(&w, 0, sizeof w);
+	w.run = r;
+	w.trace = tr;
+	w.gil = g;
+	t0 = clock_ns();
+	c0 = clock_thread_cpu_ns();
+	gil_take(w.gil, &w);
+	error = fn(&w, arg);
+	gil_drop(w.gil, &w);
+	b->ns = clock_ns() - t0;
+	b->cpu_ns = clock_thread_cpu_ns() - c0;
+	trace_destroy(tr);
+	if (b->ns == 0)
+		b->ns = 1;
+	if (run_stop_cause(r, cause) != 0)
+		return -1;
+	if (error != 0 && *cause == NULL)
+		*cause = xstrdup("the sequential baseline failed");
+	return error != 0 ? -1 : 0;
+}
+
+/* Compare two doubles, for qsort. */
+int
+run_cmp_double(const void *a, const void *b)
+{
+	double	x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Sort v[0..n) and return its p-th percentile (nearest rank); 0 if empty. */
+double
+run_percentile(double *v, size_t n, unsigned p)
+{
+	size_t	rank;
+
+	if (n == 0)
+		return 0;
+	qsort(v, n, sizeof *v, run_cmp_double);
+	rank = (n * p + 99) / 100;
+	return v[(rank < 1 ? 1 : rank) - 1];
+}
+
+/* Sort v[0..n) and return its median (the mean of the middle two). */
+double
+run_median(double *v, size_t n)
+{
+	if (n == 0)
+		return 0;
+	qsort(v, n, sizeof *v, run_cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 /*
