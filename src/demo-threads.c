@@ -31,7 +31,6 @@
 
 #include "config.h"
 
-#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -72,12 +71,11 @@ struct threads {
 	uint64_t		 units;		/* per CPU thread */
 	uint64_t		 work_ns;	/* per I/O thread */
 	struct gil		 gil;
-	atomic_uint		 arrived;
-	atomic_int		 go;
 	atomic_uint		 cpu_left;	/* CPU threads not done yet */
 
-	/* The mix I/O thread's waits, written by it alone, read after join. */
-	uint64_t		*lat;
+	/* The mix I/O thread's waits in ms, written by it alone, read after
+	 * the join. */
+	double			*lat;
 	size_t			 nlat, lat_cap;
 };
 
@@ -90,16 +88,6 @@ threads_role(const struct threads *th, unsigned index)
 	if (th->task == TASK_IO)
 		return ROLE_IO;
 	return index == th->nthreads - 1 ? ROLE_MIXIO : ROLE_CPU;
-}
-
-/* Wait at the start gate until every thread exists (or the run stops). */
-static void
-threads_gate(struct threads *th)
-{
-	atomic_fetch_add(&th->arrived, 1);
-	while (!atomic_load_explicit(&th->go, memory_order_acquire) &&
-	    !run_stopping(th->run))
-		sched_yield();
 }
 
 /* Block for ns in pieces, GIL released; -1 if the run was stopped. */
@@ -156,7 +144,7 @@ threads_mixio(struct threads *th, struct worker *w)
 			th->lat = xreallocarray(th->lat, th->lat_cap,
 			    sizeof *th->lat);
 		}
-		th->lat[th->nlat++] = dt;
+		th->lat[th->nlat++] = (double)dt / 1e6;
 	}
 }
 
@@ -167,7 +155,7 @@ threads_worker(void *arg)
 	struct worker	*w = arg;
 	struct threads	*th = w->arg;
 
-	threads_gate(th);
+	run_workers_gate(w);
 	gil_take(w->gil, w);
 	switch (threads_role(th, w->index)) {
 	case ROLE_CPU:
@@ -182,100 +170,52 @@ threads_worker(void *arg)
 		break;
 	}
 	gil_drop(w->gil, w);
-	trace_lane_cpu(w->trace, w->lane, clock_thread_cpu_ns());
-	trace_state(w->trace, w->lane, STATE_DONE);
+	run_worker_done(w);
 	return NULL;
 }
 
 /*
- * The same work one piece after another, on this thread, under a GIL of
- * the same mode and a private trace that records nothing.  Returns -1 if
- * the run was stopped or the trace could not be made.
+ * The same work one piece after another on the baseline's worker (its GIL
+ * of the same mode): -1 if the run was stopped.
  */
 static int
-threads_sequential(struct threads *th, uint64_t *ns, uint64_t *cpu_ns,
-    char **cause)
+threads_sequential(struct worker *w, void *arg)
 {
-	struct trace	*tr;
-	struct gil	 g;
-	struct worker	 w;
-	uint64_t	 t0, c0, k;
+	struct threads	*th = arg;
+	uint64_t	 k;
 	unsigned	 i;
 	int		 error = 0;
 
-	if ((tr = trace_create(1, 0, cause)) == NULL)
-		return -1;
-	trace_lane_init(tr, 0, "seq", LANE_THREAD);
-	gil_init(&g, th->mode, th->interval_ns, th->check, NULL, -1);
-	memset(&w, 0, sizeof w);
-	w.run = th->run;
-	w.trace = tr;
-	w.gil = th->mode == GIL_NONE ? NULL : &g;
-
-	t0 = clock_ns();
-	c0 = clock_thread_cpu_ns();
-	gil_take(w.gil, &w);
 	for (i = 0; i < th->nthreads && error == 0; i++) {
 		switch (threads_role(th, i)) {
 		case ROLE_CPU:
-			error = work_cpu(&w, th->units);
+			error = work_cpu(w, th->units);
 			break;
 		case ROLE_IO:
-			error = threads_io(&w, th->work_ns);
+			error = threads_io(w, th->work_ns);
 			break;
 		case ROLE_MIXIO:
 			for (k = 0; k < th->nlat && error == 0; k++) {
-				threads_mix_turn(&w);
+				threads_mix_turn(w);
 				error = run_stopping(th->run) ? -1 : 0;
 			}
 			break;
 		}
 	}
-	gil_drop(w.gil, &w);
-	*ns = clock_ns() - t0;
-	*cpu_ns = clock_thread_cpu_ns() - c0;
-
-	gil_free(&g);
-	trace_destroy(tr);
-	if (error != 0)
-		*cause = xstrdup("stopped before the end");
 	return error;
-}
-
-/* Compare two durations, for qsort. */
-static int
-threads_cmp(const void *a, const void *b)
-{
-	uint64_t	x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* The p-th percentile (nearest rank) of n sorted values, in ms. */
-static double
-threads_percentile(const uint64_t *v, size_t n, unsigned p)
-{
-	size_t	rank;
-
-	if (n == 0)
-		return 0;
-	rank = (n * p + 99) / 100;
-	if (rank < 1)
-		rank = 1;
-	return (double)v[rank - 1] / 1e6;
 }
 
 /* Report the figures, and what they mean. */
 static void
-threads_report(struct threads *th, struct run *r, uint64_t seq_ns,
-    uint64_t seq_cpu_ns)
+threads_report(struct threads *th, struct run *r,
+    const struct run_baseline *b)
 {
-	double	wall = (double)r->wall_ns / 1e6, seq = (double)seq_ns / 1e6;
+	double	wall = (double)r->wall_ns / 1e6, seq = (double)b->ns / 1e6;
 	double	speedup = wall > 0 ? seq / wall : 0, p50, p99;
 
 	run_metric_float(r, "sequential_ms", seq);
 	run_metric_float(r, "speedup", speedup);
-	run_metric_float(r, "sequential_cpu_ms", (double)seq_cpu_ns / 1e6);
+	run_metric_float(r, "sequential_cpu_ms", (double)b->cpu_ns / 1e6);
 	run_metric_int(r, "gil_switches", (int64_t)th->gil.switches);
 	run_metric_float(r, "gil_wait_ms", (double)th->gil.wait_ns / 1e6);
 	run_metric_int(r, "gil_failed_wakeups",
@@ -287,9 +227,8 @@ threads_report(struct threads *th, struct run *r, uint64_t seq_ns,
 	    "another: speedup %.2f", th->nthreads,
 	    params_text(&r->params, "task"), wall, seq, speedup);
 	if (th->task == TASK_MIX) {
-		qsort(th->lat, th->nlat, sizeof *th->lat, threads_cmp);
-		p50 = threads_percentile(th->lat, th->nlat, 50);
-		p99 = threads_percentile(th->lat, th->nlat, 99);
+		p50 = run_percentile(th->lat, th->nlat, 50);
+		p99 = run_percentile(th->lat, th->nlat, 99);
 		run_metric_int(r, "io_waits", (int64_t)th->nlat);
 		run_metric_float(r, "io_latency_p50_ms", p50);
 		run_metric_float(r, "io_latency_p99_ms", p99);
@@ -345,14 +284,14 @@ threads_setup(struct threads *th, struct run *r)
 static int
 threads_run(struct run *r, char **cause)
 {
-	struct threads	 th;
-	struct trace	*tr;
-	struct worker	*w;
-	pthread_t	*tids;
-	char		 name[32];
-	unsigned	 i, ncpu = 0;
-	uint64_t	 seq_ns = 0, seq_cpu_ns = 0;
-	int		 use_gil, error;
+	struct threads		 th;
+	struct run_workers	 ws;
+	struct run_baseline	 b;
+	struct trace		*tr;
+	struct gil		 seq_gil;
+	char			 name[32];
+	unsigned		 i, ncpu = 0;
+	int			 use_gil, error;
 
 	memset(&th, 0, sizeof th);
 	threads_setup(&th, r);
@@ -364,50 +303,38 @@ threads_run(struct run *r, char **cause)
 	    use_gil ? (int)th.nthreads : -1);
 	if (use_gil)
 		trace_lane_init(tr, th.nthreads, "GIL", LANE_GIL);
-
-	w = xcalloc(th.nthreads, sizeof *w);
-	tids = xcalloc(th.nthreads, sizeof *tids);
+	run_workers_init(&ws, r, tr, th.nthreads, "T", use_gil ? &th.gil :
+	    NULL, &th);
 	for (i = 0; i < th.nthreads; i++) {
-		if (threads_role(&th, i) == ROLE_MIXIO)
+		if (threads_role(&th, i) == ROLE_MIXIO) {
 			snprintf(name, sizeof name, "T%u-io", i);
-		else
-			snprintf(name, sizeof name, "T%u", i);
+			trace_lane_init(tr, i, name, LANE_THREAD);
+		}
 		if (threads_role(&th, i) == ROLE_CPU)
 			ncpu++;
-		trace_lane_init(tr, i, name, LANE_THREAD);
-		w[i].run = r;
-		w[i].trace = tr;
-		w[i].lane = i;
-		w[i].index = i;
-		w[i].gil = use_gil ? &th.gil : NULL;
-		w[i].arg = &th;
 	}
 	atomic_init(&th.cpu_left, ncpu);
 
 	run_begin(r);
-	error = run_threads_start(r, tids, w, th.nthreads, threads_worker,
-	    cause);
-	/* Open the gate even on failure, so started threads can finish. */
-	while (error == 0 && atomic_load(&th.arrived) < th.nthreads)
-		sched_yield();
-	atomic_store_explicit(&th.go, 1, memory_order_release);
+	error = run_workers_start(&ws, 0, th.nthreads, threads_worker, cause);
 	if (error == 0)
-		run_threads_join(tids, th.nthreads);
+		error = run_workers_finish(&ws, cause);
 	run_end(r);
 
-	if (error == 0 && run_stopping(r)) {
-		*cause = xstrdup("stopped before the end");
-		error = -1;
+	if (error == 0) {
+		/* A GIL of the same mode, untraced, for the baseline. */
+		gil_init(&seq_gil, th.mode, th.interval_ns, th.check, NULL,
+		    -1);
+		error = run_baseline(r, use_gil ? &seq_gil : NULL,
+		    threads_sequential, &th, &b, cause);
+		gil_free(&seq_gil);
 	}
 	if (error == 0)
-		error = threads_sequential(&th, &seq_ns, &seq_cpu_ns, cause);
-	if (error == 0)
-		threads_report(&th, r, seq_ns, seq_cpu_ns);
+		threads_report(&th, r, &b);
+	run_workers_free(&ws);
 	gil_free(&th.gil);
 	free(th.lat);
-	free(tids);
-	free(w);
-	return error == 0 ? 0 : -1;
+	return error;
 }
 
 const struct demo_class demo_threads_class = {
