@@ -27,7 +27,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -61,8 +60,6 @@ struct queue {
 	uint64_t	 total;		/* producers * items */
 	size_t		 capacity;	/* 0: unbounded */
 	uint64_t	 produce_ns, consume_ns;
-	atomic_uint	 arrived;
-	atomic_int	 go;
 
 	/* Everything below is under mutex. */
 	pthread_mutex_t	 mutex;
@@ -78,16 +75,6 @@ struct queue {
 	int		 fifo_ok;
 	uint64_t	 put_wait_ns, get_wait_ns;
 };
-
-/* Wait at the start gate until every thread exists (or the run stops). */
-static void
-queue_gate(struct queue *q)
-{
-	atomic_fetch_add(&q->arrived, 1);
-	while (!atomic_load_explicit(&q->go, memory_order_acquire) &&
-	    !run_stopping(q->run))
-		sched_yield();
-}
 
 /*
  * Wait on cond (under mutex) for at most QUEUE_STOP_CHECK_NS, showing the
@@ -251,7 +238,7 @@ queue_producer(void *arg)
 	struct queue	*q = w->arg;
 	uint64_t	 seq;
 
-	queue_gate(q);
+	run_workers_gate(w);
 	trace_state(w->trace, w->lane, STATE_RUNNING);
 	for (seq = 0; seq < q->items && !run_stopping(q->run); seq++) {
 		if (q->produce_ns != 0)
@@ -260,8 +247,7 @@ queue_producer(void *arg)
 		if (queue_put(q, w, (uint64_t)w->index << 32 | seq) != 0)
 			break;
 	}
-	trace_lane_cpu(w->trace, w->lane, clock_thread_cpu_ns());
-	trace_state(w->trace, w->lane, STATE_DONE);
+	run_worker_done(w);
 	return NULL;
 }
 
@@ -273,7 +259,7 @@ queue_consumer(void *arg)
 	struct queue	*q = w->arg;
 	uint64_t	 v;
 
-	queue_gate(q);
+	run_workers_gate(w);
 	trace_state(w->trace, w->lane, STATE_RUNNING);
 	while (queue_get(q, w, &v) == 0) {
 		trace_point(w->trace, w->lane, EV_LABEL, (int64_t)(v &
@@ -281,8 +267,7 @@ queue_consumer(void *arg)
 		if (q->consume_ns != 0)
 			work_io(w, q->consume_ns);
 	}
-	trace_lane_cpu(w->trace, w->lane, clock_thread_cpu_ns());
-	trace_state(w->trace, w->lane, STATE_DONE);
+	run_worker_done(w);
 	return NULL;
 }
 
@@ -372,12 +357,11 @@ queue_free(struct queue *q)
 static int
 queue_run(struct run *r, char **cause)
 {
-	struct queue	 q;
-	struct worker	*w;
-	pthread_t	*tids;
-	char		 name[32];
-	unsigned	 i, n;
-	int		 error, producer;
+	struct queue		 q;
+	struct run_workers	 ws;
+	char			 name[32];
+	unsigned		 i, n;
+	int			 error;
 
 	memset(&q, 0, sizeof q);
 	queue_setup(&q, r);
@@ -389,48 +373,27 @@ queue_run(struct run *r, char **cause)
 	q.depth_lane = n;
 	trace_lane_init(q.trace, n, "depth", LANE_COUNTER);
 	trace_point(q.trace, n, EV_COUNTER, 0);
-
-	w = xcalloc(n, sizeof *w);
-	tids = xcalloc(n, sizeof *tids);
-	for (i = 0; i < n; i++) {
-		producer = i < q.nproducers;
-		if (producer)
-			snprintf(name, sizeof name, "P%u", i);
-		else
-			snprintf(name, sizeof name, "C%u", i - q.nproducers);
+	run_workers_init(&ws, r, q.trace, n, "P", NULL, &q);
+	for (i = q.nproducers; i < n; i++) {
+		snprintf(name, sizeof name, "C%u", i - q.nproducers);
 		trace_lane_init(q.trace, i, name, LANE_THREAD);
-		w[i].run = r;
-		w[i].trace = q.trace;
-		w[i].lane = i;
-		w[i].index = producer ? i : i - q.nproducers;
-		w[i].arg = &q;
+		ws.w[i].index = i - q.nproducers;
 	}
-	run_begin(r);
-	/* Producers and consumers start from one array: two entry points. */
-	error = run_threads_start(r, tids, w, q.nproducers, queue_producer,
-	    cause);
-	if (error == 0 && (error = run_threads_start(r, tids + q.nproducers,
-	    w + q.nproducers, q.nconsumers, queue_consumer, cause)) != 0) {
-		atomic_store_explicit(&q.go, 1, memory_order_release);
-		run_threads_join(tids, q.nproducers);
-	}
-	while (error == 0 && atomic_load(&q.arrived) < n)
-		sched_yield();
-	atomic_store_explicit(&q.go, 1, memory_order_release);
-	if (error == 0)
-		run_threads_join(tids, n);
-	run_end(r);
 
-	if (error == 0 && run_stopping(r)) {
-		*cause = xstrdup("stopped before the end");
-		error = -1;
-	}
+	run_begin(r);
+	/* Producers and consumers are one team: two entry points. */
+	error = run_workers_start(&ws, 0, q.nproducers, queue_producer, cause);
+	if (error == 0)
+		error = run_workers_start(&ws, q.nproducers, q.nconsumers,
+		    queue_consumer, cause);
+	if (error == 0)
+		error = run_workers_finish(&ws, cause);
+	run_end(r);
 	if (error == 0)
 		queue_report(&q, r);
+	run_workers_free(&ws);
 	queue_free(&q);
-	free(tids);
-	free(w);
-	return error == 0 ? 0 : -1;
+	return error;
 }
 
 const struct demo_class demo_queue_class = {
