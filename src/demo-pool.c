@@ -95,6 +95,7 @@ struct pool {
 	size_t				 ndone;
 	unsigned			 counter_lane;
 	int64_t				*per_worker;	/* chunks each ran */
+	int64_t				*check;	/* the plain loop's results */
 	uint64_t			 messages;
 
 	/* thread */
@@ -104,8 +105,7 @@ struct pool {
 	int				 closing;
 	struct gil			 gil;
 	int				 use_gil;
-	pthread_t			*tids;
-	struct worker			*w;
+	struct run_workers		 ws;
 	int				 started;
 
 	/* process */
@@ -215,32 +215,32 @@ pool_thread(void *arg)
 		}
 		gil_drop(w->gil, w);
 	}
-	trace_lane_cpu(w->trace, w->lane, clock_thread_cpu_ns());
-	trace_state(w->trace, w->lane, STATE_DONE);
+	run_worker_done(w);
 	return NULL;
 }
 
-/* Start the threads. */
+/* Close the queue: every thread leaves at its next look. */
+static void
+pool_thread_close(void *arg)
+{
+	struct pool	*p = arg;
+
+	pthread_mutex_lock(&p->mutex);
+	p->closing = 1;
+	pthread_cond_broadcast(&p->work_cond);
+	pthread_mutex_unlock(&p->mutex);
+}
+
+/* Start the threads; if one cannot start, the queue closes on the rest. */
 static int
 pool_thread_start(struct pool *p, char **cause)
 {
-	unsigned	i;
-
-	p->w = xcalloc(p->nworkers, sizeof *p->w);
-	p->tids = xcalloc(p->nworkers, sizeof *p->tids);
-	for (i = 0; i < p->nworkers; i++) {
-		p->w[i].run = p->run;
-		p->w[i].trace = p->tr;
-		p->w[i].lane = i;
-		p->w[i].index = i;
-		p->w[i].gil = p->use_gil ? &p->gil : NULL;
-		p->w[i].arg = p;
-	}
-	if (run_threads_start(p->run, p->tids, p->w, p->nworkers, pool_thread,
-	    cause) != 0)
-		return -1;
+	run_workers_init(&p->ws, p->run, p->tr, p->nworkers, "T",
+	    p->use_gil ? &p->gil : NULL, p);
+	p->ws.wake = pool_thread_close;
+	p->ws.wake_arg = p;
 	p->started = 1;
-	return 0;
+	return run_workers_start(&p->ws, 0, p->nworkers, pool_thread, cause);
 }
 
 /* Queue a chunk and wake a thread for it. */
@@ -263,11 +263,8 @@ pool_thread_wait(struct pool *p, char **cause)
 
 	pthread_mutex_lock(&p->mutex);
 	while (p->ndone < p->nitems) {
-		if (run_stopping(p->run)) {
-			*cause = xstrdup("stopped before the end");
-			error = -1;
+		if ((error = run_stop_cause(p->run, cause)) != 0)
 			break;
-		}
 		clock_gettime(CLOCK_REALTIME, &ts);
 		ts.tv_nsec += 50 * (long)NS_PER_MS;
 		if (ts.tv_nsec >= (long)NS_PER_SEC) {
@@ -285,15 +282,11 @@ static void
 pool_thread_shutdown(struct pool *p, int failed)
 {
 	(void)failed;	/* threads stop at their next chunk either way */
-	if (p->started) {
-		pthread_mutex_lock(&p->mutex);
-		p->closing = 1;
-		pthread_cond_broadcast(&p->work_cond);
-		pthread_mutex_unlock(&p->mutex);
-		run_threads_join(p->tids, p->nworkers);
-	}
-	free(p->tids);
-	free(p->w);
+	if (!p->started)
+		return;
+	pool_thread_close(p);
+	run_workers_join(&p->ws);
+	run_workers_free(&p->ws);
 }
 
 static const struct pool_backend pool_threads = {
@@ -464,10 +457,8 @@ pool_proc_wait(struct pool *p, char **cause)
 	while (p->ndone < p->nitems) {
 		if (pool_proc_dispatch(p, cause) != 0)
 			return -1;
-		if (run_stopping(p->run)) {
-			*cause = xstrdup("stopped before the end");
+		if (run_stop_cause(p->run, cause) != 0)
 			return -1;
-		}
 		if ((k = proc_ready(p->procs, p->nworkers, 50)) < 0)
 			continue;
 		if (pool_proc_results(p, (unsigned)k, cause) != 0)
@@ -538,33 +529,17 @@ pool_map(struct pool *p, size_t chunksize, int64_t *results, char **cause)
 	return 0;
 }
 
-/*
- * The same calls in a plain loop in this thread, on a scratch trace that
- * records nothing.  Returns the time taken, 0 if stopped.
- */
-static uint64_t
-pool_sequential(struct pool *p, int64_t *check, char **cause)
+/* The same calls in a plain loop on the baseline's worker. */
+static int
+pool_sequential(struct worker *w, void *arg)
 {
-	struct trace	*scratch;
-	struct worker	 w;
-	uint64_t	 t0;
+	struct pool	*p = arg;
 	size_t		 i;
 
-	if ((scratch = trace_create(1, 0, cause)) == NULL)
-		return 0;
-	memset(&w, 0, sizeof w);
-	w.run = p->run;
-	w.trace = scratch;
-	t0 = clock_ns();
 	for (i = 0; i < p->nitems && !run_stopping(p->run); i++)
-		check[i] = pool_call(&w, p->fn, p->work_ns, p->futures[i].arg);
-	t0 = clock_ns() - t0;
-	trace_destroy(scratch);
-	if (run_stopping(p->run)) {
-		*cause = xstrdup("stopped before the end");
-		return 0;
-	}
-	return t0 ? t0 : 1;
+		p->check[i] = pool_call(w, p->fn, p->work_ns,
+		    p->futures[i].arg);
+	return 0;
 }
 
 /* Report the results, the futures and the cost against the plain loop. */
@@ -612,12 +587,13 @@ pool_report(struct pool *p, const int64_t *results, uint64_t seq_ns)
 static int
 pool_run(struct run *r, char **cause)
 {
-	struct pool	 p;
-	int64_t		*results, *check;
-	uint64_t	 seq_ns = 0, work_us;
-	unsigned	 i, nlanes;
-	char		 name[32];
-	int		 error;
+	struct pool		 p;
+	struct run_baseline	 b;
+	int64_t			*results;
+	uint64_t		 work_us;
+	unsigned		 i, nlanes;
+	char			 name[32];
+	int			 error;
 
 	memset(&p, 0, sizeof p);
 	p.run = r;
@@ -660,7 +636,7 @@ pool_run(struct run *r, char **cause)
 	p.queue = xcalloc(p.nitems, sizeof *p.queue);
 	p.per_worker = xcalloc(p.nworkers, sizeof *p.per_worker);
 	results = xcalloc(p.nitems, sizeof *results);
-	check = xcalloc(p.nitems, sizeof *check);
+	p.check = xcalloc(p.nitems, sizeof *p.check);
 
 	run_begin(r);
 	error = p.be->start(&p, cause);
@@ -669,17 +645,17 @@ pool_run(struct run *r, char **cause)
 		    "chunksize"), results, cause);
 	p.be->shutdown(&p, error != 0);
 	run_end(r);
-	if (error == 0 && (seq_ns = pool_sequential(&p, check, cause)) == 0)
-		error = -1;
-	if (error == 0 && memcmp(results, check, p.nitems *
+	if (error == 0)
+		error = run_baseline(r, NULL, pool_sequential, &p, &b, cause);
+	if (error == 0 && memcmp(results, p.check, p.nitems *
 	    sizeof *results) != 0) {
 		*cause = xstrdup("the pool's results differ from the loop's");
 		error = -1;
 	}
 	if (error == 0)
-		pool_report(&p, results, seq_ns);
+		pool_report(&p, results, b.ns);
 
-	free(check);
+	free(p.check);
 	free(results);
 	free(p.per_worker);
 	free(p.queue);
