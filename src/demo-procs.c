@@ -195,10 +195,8 @@ procs_parallel(struct run *r, struct trace *tr, struct proc *ps,
 			return -1;
 	}
 	while (got < nprocs) {
-		if (run_stopping(r)) {
-			*cause = xstrdup("stopped before the end");
+		if (run_stop_cause(r, cause) != 0)
 			return -1;
-		}
 		if ((k = proc_ready(ps, nprocs, 50)) < 0)
 			continue;
 		rv = proc_recv(ps[k].in, &type, &body, &len, cause);
@@ -215,46 +213,21 @@ procs_parallel(struct run *r, struct trace *tr, struct proc *ps,
 	return 0;
 }
 
-/*
- * The same work one piece after another in parlab itself, on a scratch
- * trace that records nothing.  Returns its duration, 0 if stopped.
- */
-static uint64_t
-procs_sequential(struct run *r, unsigned nprocs, char **cause)
-{
-	struct trace	*scratch;
-	struct worker	 w;
-	uint64_t	 t0, ns = run_scaled_ns(r, (double)params_int(
-			     &r->params, "work_ms"));
-	int64_t		 steps = 0;
-	unsigned	 i;
-	int		 stopped = 0;
-
-	if ((scratch = trace_create(1, 0, cause)) == NULL)
-		return 0;
-	memset(&w, 0, sizeof w);
-	w.run = r;
-	w.trace = scratch;
-	t0 = clock_ns();
-	for (i = 0; i < nprocs && !stopped; i++)
-		stopped = procs_work(&w, (enum procs_task)params_choice(
-		    &r->params, "task"), ns, &steps) != 0;
-	t0 = clock_ns() - t0;
-	trace_destroy(scratch);
-	if (stopped) {
-		*cause = xstrdup("stopped before the end");
-		return 0;
-	}
-	return t0;
-}
-
-/* Compare two doubles, for qsort. */
+/* The same work, one piece after another, on the baseline's worker. */
 static int
-procs_cmp(const void *a, const void *b)
+procs_sequential(struct worker *w, void *arg)
 {
-	double	x = *(const double *)a, y = *(const double *)b;
+	struct run	*r = arg;
+	uint64_t	 ns = run_scaled_ns(r, (double)params_int(&r->params,
+			     "work_ms"));
+	int64_t		 steps = 0;
+	unsigned	 i, nprocs = (unsigned)params_int(&r->params, "procs");
 
-	return x < y ? -1 : x > y;
+	for (i = 0; i < nprocs; i++)
+		if (procs_work(w, (enum procs_task)params_choice(&r->params,
+		    "task"), ns, &steps) != 0)
+			return -1;
+	return 0;
 }
 
 /* Report the figures: speedup, start latency, cores, the two memories. */
@@ -274,9 +247,7 @@ procs_report(struct run *r, struct trace *tr, unsigned nprocs,
 		starts[i] = st.start_ms;
 		cores |= st.cores;
 	}
-	qsort(starts, nprocs, sizeof *starts, procs_cmp);
-	start_ms = nprocs % 2 ? starts[nprocs / 2] :
-	    (starts[nprocs / 2 - 1] + starts[nprocs / 2]) / 2;
+	start_ms = run_median(starts, nprocs);
 	for (i = 0; i < 64; i++)
 		ncores += (cores >> i) & 1;
 
@@ -307,13 +278,14 @@ procs_report(struct run *r, struct trace *tr, unsigned nprocs,
 static int
 procs_run(struct run *r, char **cause)
 {
-	struct trace	*tr;
-	struct proc	*ps;
-	int64_t		*counters;
-	uint64_t	 seq_ns = 0;
-	unsigned	 i, nprocs = (unsigned)params_int(&r->params, "procs");
-	char		 name[32];
-	int		 error;
+	struct trace		*tr;
+	struct proc		*ps;
+	struct run_baseline	 b;
+	int64_t			*counters;
+	unsigned		 i, nprocs = (unsigned)params_int(&r->params,
+				     "procs");
+	char			 name[32];
+	int			 error;
 
 	if ((tr = run_trace(r, nprocs, cause)) == NULL)
 		return -1;
@@ -329,10 +301,10 @@ procs_run(struct run *r, char **cause)
 	if (error != 0)
 		proc_stop_all();	/* every child, even the good ones */
 	run_end(r);
-	if (error == 0 && (seq_ns = procs_sequential(r, nprocs, cause)) == 0)
-		error = -1;
 	if (error == 0)
-		procs_report(r, tr, nprocs, seq_ns, counters);
+		error = run_baseline(r, NULL, procs_sequential, r, &b, cause);
+	if (error == 0)
+		procs_report(r, tr, nprocs, b.ns, counters);
 	free(counters);
 	free(ps);
 	return error;

@@ -370,9 +370,6 @@ void		 run_metric_text(struct run *, const char *, const char *);
 const struct metric *run_metric(const struct run *, const char *);
 void		 run_note(struct run *, const char *, ...) PARLAB_PRINTF(2, 3);
 int		 run_stop_cause(const struct run *, char **);
-int		 run_threads_start(struct run *, pthread_t *, struct worker *,
-		     unsigned, void *(*)(void *), char **);
-void		 run_threads_join(pthread_t *, unsigned);
 void		 run_workers_init(struct run_workers *, struct run *,
 		     struct trace *, unsigned, const char *, struct gil *,
 		     void *);

@@ -425,46 +425,6 @@ run_median(double *v, size_t n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-/*
- * Start n worker threads on fn, one struct worker each; each lane shows
- * `starting` from the moment its thread is asked for.  If one cannot be
- * made, the run is asked to stop, the started ones are joined, and -1 is
- * returned with a cause: a demo never leaves a thread behind.
- */
-int
-run_threads_start(struct run *r, pthread_t *tids, struct worker *w,
-    unsigned n, void *(*fn)(void *), char **cause)
-{
-	unsigned	i;
-	int		error;
-
-	for (i = 0; i < n; i++) {
-		/* The creator writes the lane's first event; pthread_create
-		 * orders it before anything the new thread writes. */
-		if (w[i].trace != NULL)
-			trace_state(w[i].trace, w[i].lane, STATE_STARTING);
-		error = pthread_create(&tids[i], NULL, fn, &w[i]);
-		if (error != 0) {
-			xasprintf(cause, "cannot start thread %u of %u: %s",
-			    i + 1, n, strerror(error));
-			run_request_stop(r);
-			run_threads_join(tids, i);
-			return -1;
-		}
-	}
-	return 0;
-}
-
-/* Join n threads. */
-void
-run_threads_join(pthread_t *tids, unsigned n)
-{
-	unsigned	i;
-
-	for (i = 0; i < n; i++)
-		pthread_join(tids[i], NULL);
-}
-
 /* Whether a lane is a worker (thread, process, task), not synthetic. */
 int
 run_is_worker_lane(const struct trace *tr, unsigned lane)
