@@ -351,8 +351,10 @@ pool_worker(struct proc_ctx *ctx, int argc, char **argv, char **cause)
 static int
 pool_proc_start(struct pool *p, char **cause)
 {
-	char		 sfn[8], sns[24], *args[2] = { sfn, sns };
-	unsigned	 i;
+	char			 sfn[8], sns[24], *args[2] = { sfn, sns };
+	struct proc_spec	 spec = { PROC_FORK, p->tr, 0, p->nworkers, 1,
+				     "pool", 2, args };
+	unsigned		 i;
 
 	p->procs = xcalloc(p->nworkers, sizeof *p->procs);
 	p->busy = xcalloc(p->nworkers, sizeof *p->busy);
@@ -362,8 +364,8 @@ pool_proc_start(struct pool *p, char **cause)
 		p->busy[i] = SIZE_MAX;
 		p->procs[i].in = p->procs[i].out = -1;
 		p->procs[i].pid = -1;
-		if (proc_start(&p->procs[i], PROC_FORK, p->tr, i, 1, "pool", 2,
-		    args, cause) != 0)
+		spec.lane = i;
+		if (proc_start(&p->procs[i], &spec, cause) != 0)
 			return -1;
 	}
 	return 0;
@@ -421,7 +423,8 @@ pool_proc_results(struct pool *p, unsigned k, char **cause)
 	int		 rv;
 
 	if ((rv = proc_recv(p->procs[k].in, &type, &body, &len, cause)) != 0) {
-		if (rv == 1)
+		/* An end with no result: its exit status says why. */
+		if (rv == 1 && proc_wait(&p->procs[k], cause) == 0)
 			xasprintf(cause, "worker %u ended early", k);
 		return -1;
 	}

@@ -172,15 +172,17 @@ static int
 procs_parallel(struct run *r, struct trace *tr, struct proc *ps,
     unsigned nprocs, int64_t *counters, char **cause)
 {
-	enum proc_start	 how = params_choice(&r->params, "start") == 0 ?
-			     PROC_FORK : PROC_SPAWN;
 	char		 sidx[24], sns[24], *args[4], *spay;
+	struct proc_spec spec = { PROC_FORK, tr, 0, nprocs, 0, "procs", 4,
+			     args };
 	void		*body;
 	size_t		 len;
 	uint32_t	 type;
 	unsigned	 i, got = 0;
 	int		 k, rv;
 
+	if (params_choice(&r->params, "start") != 0)
+		spec.how = PROC_SPAWN;
 	args[1] = (char *)params_text(&r->params, "task");
 	snprintf(sns, sizeof sns, "%llu", (unsigned long long)
 	    run_scaled_ns(r, (double)params_int(&r->params, "work_ms")));
@@ -190,8 +192,8 @@ procs_parallel(struct run *r, struct trace *tr, struct proc *ps,
 	for (i = 0; i < nprocs; i++) {
 		snprintf(sidx, sizeof sidx, "%u", i);
 		args[0] = sidx;
-		if (proc_start(&ps[i], how, tr, i, 0, "procs", 4, args,
-		    cause) != 0)
+		spec.lane = i;
+		if (proc_start(&ps[i], &spec, cause) != 0)
 			return -1;
 	}
 	while (got < nprocs) {
@@ -200,7 +202,8 @@ procs_parallel(struct run *r, struct trace *tr, struct proc *ps,
 		if ((k = proc_ready(ps, nprocs, 50)) < 0)
 			continue;
 		rv = proc_recv(ps[k].in, &type, &body, &len, cause);
-		if (rv == 1)
+		/* An end with no result: its exit status says why. */
+		if (rv == 1 && proc_wait(&ps[k], cause) == 0)
 			xasprintf(cause, "worker %d ended without a result", k);
 		if (rv == 0)
 			rv = procs_take_result(r, type, body, len, counters,

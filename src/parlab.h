@@ -604,8 +604,19 @@ struct proc_ctx {
 	struct worker	*w;		/* for work_cpu() and work_io() */
 };
 
-int	 proc_start(struct proc *, enum proc_start, struct trace *, unsigned,
-	     int, const char *, int, char **, char **);
+/* How to start one worker process. */
+struct proc_spec {
+	enum proc_start	 how;
+	struct trace	*trace;
+	unsigned	 lane;		/* its lane; also its index in the set */
+	unsigned	 of;		/* how many the set has, for messages */
+	int		 tasks;		/* give it a task pipe */
+	const char	*demo;		/* whose worker body it runs */
+	int		 argc;
+	char		**argv;
+};
+
+int	 proc_start(struct proc *, const struct proc_spec *, char **);
 int	 proc_ready(struct proc *, unsigned, int);
 int	 proc_send(int, uint32_t, const void *, size_t);
 int	 proc_recv(int, uint32_t *, void **, size_t *, char **);

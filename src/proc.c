@@ -258,7 +258,8 @@ proc_pipe(int fds[2], char **cause)
 {
 	if (pipe2(fds, O_CLOEXEC) == 0)
 		return 0;
-	xasprintf(cause, "cannot make a pipe: %s", strerror(errno));
+	xasprintf(cause, "could not make a pipe for a worker process: %s",
+	    strerror(errno));
 	return -1;
 }
 
@@ -271,19 +272,24 @@ proc_keep(int fd)
 }
 
 /*
- * Start a worker process on lane of tr, running demo's worker body with
- * argv.  tasks: also give it a pipe to read tasks from.  On success p holds
- * the child; on failure nothing is left running and -1 comes with a cause.
+ * Start a worker process as spec says: on its lane, running its demo's
+ * worker body with its argv, with a task pipe if it asks.  On success p
+ * holds the child; on failure nothing is left running and -1 comes with a
+ * cause naming which process could not start and why.
  */
 int
-proc_start(struct proc *p, enum proc_start how, struct trace *tr,
-    unsigned lane, int tasks, const char *demo, int argc, char **argv,
-    char **cause)
+proc_start(struct proc *p, const struct proc_spec *spec, char **cause)
 {
 	static const char	 failed[] = "cannot exec " PROC_SELF;
 	struct proc_hdr		 h;
+	struct trace		*tr = spec->trace;
+	enum proc_start		 how = spec->how;
+	unsigned		 lane = spec->lane;
+	const char		*demo = spec->demo;
 	char			*args[PROC_ARGS_MAX + 8], num[4][24];
+	char			**argv = spec->argv;
 	int			 res[2], task[2] = { -1, -1 }, i, n = 0;
+	int			 argc = spec->argc, tasks = spec->tasks;
 	pid_t			 parent = getpid(), pid;
 
 	pthread_once(&proc_once, proc_init);
@@ -316,7 +322,8 @@ proc_start(struct proc *p, enum proc_start how, struct trace *tr,
 	trace_state(tr, lane, STATE_STARTING);
 	pid = fork();
 	if (pid == -1) {
-		xasprintf(cause, "cannot fork: %s", strerror(errno));
+		xasprintf(cause, "could not start process %u of %u: %s",
+		    lane + 1, spec->of, strerror(errno));
 		close(res[0]);
 		close(res[1]);
 		if (tasks) {
@@ -395,6 +402,32 @@ proc_close_tasks(struct proc *p)
 	proc_close(&p->out);
 }
 
+/* A signal's name ("SIGKILL") for messages, or NULL if not a usual one. */
+static const char *
+proc_signame(int sig)
+{
+	static const struct {
+		int		 sig;
+		const char	*name;
+	} names[] = {
+		{ SIGHUP, "SIGHUP" }, { SIGINT, "SIGINT" },
+		{ SIGQUIT, "SIGQUIT" }, { SIGILL, "SIGILL" },
+		{ SIGTRAP, "SIGTRAP" }, { SIGABRT, "SIGABRT" },
+		{ SIGBUS, "SIGBUS" }, { SIGFPE, "SIGFPE" },
+		{ SIGKILL, "SIGKILL" }, { SIGUSR1, "SIGUSR1" },
+		{ SIGSEGV, "SIGSEGV" }, { SIGUSR2, "SIGUSR2" },
+		{ SIGPIPE, "SIGPIPE" }, { SIGALRM, "SIGALRM" },
+		{ SIGTERM, "SIGTERM" }, { SIGXCPU, "SIGXCPU" },
+		{ SIGXFSZ, "SIGXFSZ" }, { SIGSYS, "SIGSYS" },
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (names[i].sig == sig)
+			return names[i].name;
+	return NULL;
+}
+
 /*
  * Reap a child that is finishing of its own accord.  Returns -1 with a
  * cause if it failed or died of a signal.
@@ -414,12 +447,16 @@ proc_wait(struct proc *p, char **cause)
 	p->status = status;
 	p->pid = -1;
 	if (WIFSIGNALED(status)) {
-		xasprintf(cause, "worker process %u died of signal %d",
-		    p->lane, WTERMSIG(status));
+		if (proc_signame(WTERMSIG(status)) != NULL)
+			xasprintf(cause, "worker %u was killed by %s", p->lane,
+			    proc_signame(WTERMSIG(status)));
+		else
+			xasprintf(cause, "worker %u was killed by signal %d",
+			    p->lane, WTERMSIG(status));
 		return -1;
 	}
 	if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
-		xasprintf(cause, "worker process %u exited with status %d",
+		xasprintf(cause, "worker %u exited with status %d",
 		    p->lane, WEXITSTATUS(status));
 		return -1;
 	}

@@ -34,14 +34,14 @@ static void
 start_worker(struct proc *p, enum proc_start how, struct trace *tr,
     unsigned lane, const char *ns, const char *payload)
 {
-	char	*args[4], *cause = NULL;
+	char			*args[4], *cause = NULL;
+	struct proc_spec	 spec = { how, tr, lane, 1, 0, "procs", 4, args };
 
 	args[0] = (char *)"0";
 	args[1] = (char *)"io";
 	args[2] = (char *)ns;
 	args[3] = (char *)payload;
-	ck_assert_msg(proc_start(p, how, tr, lane, 0, "procs", 4, args,
-	    &cause) == 0, "proc_start: %s", cause ? cause : "?");
+	ck_assert_msg(proc_start(p, &spec, &cause) == 0, "proc_start: %s", cause ? cause : "?");
 }
 
 /* Receive the worker's result and reap it. */
@@ -154,6 +154,8 @@ END_TEST
 /* A worker body that does not exist fails, and says so to the parent. */
 START_TEST(test_proc_unknown_worker)
 {
+	struct proc_spec spec = { PROC_FORK, NULL, 0, 1, 0, "nosuch", 0,
+			     NULL };
 	struct trace	*tr;
 	struct proc	 p;
 	uint32_t	 type;
@@ -162,8 +164,8 @@ START_TEST(test_proc_unknown_worker)
 	char		*cause = NULL;
 
 	tr = trace_create(1, 1, &cause);
-	ck_assert_int_eq(proc_start(&p, PROC_FORK, tr, 0, 0, "nosuch", 0,
-	    NULL, &cause), 0);
+	spec.trace = tr;
+	ck_assert_int_eq(proc_start(&p, &spec, &cause), 0);
 	ck_assert_int_eq(proc_recv(p.in, &type, &body, &len, &cause), 0);
 	ck_assert_uint_eq(type, PROC_MSG_ERROR);
 	ck_assert_ptr_nonnull(strstr(body, "nosuch"));

@@ -92,7 +92,7 @@ gone() {
 }
 
 # interrupt SIG NKIDS ARGS...: start `parlab run ARGS` in the background,
-# send SIG half a second in, and require exit 1, NKIDS children seen while
+# send SIG once its NKIDS children are there, and require exit 1, NKIDS children seen while
 # it ran, and none of them (nor any zombie) left.  stderr: $TEST_TMP/e.
 interrupt() {
 	sig=$1
@@ -100,8 +100,7 @@ interrupt() {
 	shift 2
 	"$PARLAB" run "$@" > "$TEST_TMP/o" 2> "$TEST_TMP/e" &
 	pid=$!
-	sleep 0.5
-	kids=$(children_of "$pid")
+	kids=$(wait_children "$pid" "$nkids")
 	kill -"$sig" "$pid"
 	st=0
 	wait "$pid" || st=$?
@@ -131,9 +130,15 @@ valid_json() {
 	fi
 }
 
-# children_of PID: the pids whose parent is PID, from /proc.
+# children_of PID: the pids whose parent is PID, from /proc: each of its
+# threads' children list where the kernel keeps one (one read, where a scan
+# of every process takes seconds on a loaded machine), else every stat.
 children_of() {
 	parent=$1
+	if [ -r "/proc/$$/task/$$/children" ]; then
+		cat /proc/"$parent"/task/*/children 2>/dev/null | tr ' ' '\n' | grep .
+		return 0
+	fi
 	for s in /proc/[0-9]*/stat; do
 		ppid=$(sed 's/.*) [A-Za-z] \([0-9]*\).*/\1/' "$s" 2>/dev/null)
 		if [ "$ppid" = "$parent" ]; then
@@ -142,6 +147,22 @@ children_of() {
 		fi
 	done
 	return 0
+}
+
+# wait_children PID N [SECONDS]: poll every 0.1 s (5 s at most) until PID
+# has N children, and print them: under load a child appears late, so one
+# look after a fixed sleep is not a check.
+wait_children() {
+	wc_limit=$(( ${3:-5} * 10 ))
+	wc_i=0
+	while :; do
+		wc_kids=$(children_of "$1")
+		[ "$(echo $wc_kids | wc -w)" -ge "$2" ] && break
+		[ "$wc_i" -ge "$wc_limit" ] && break
+		sleep 0.1
+		wc_i=$((wc_i + 1))
+	done
+	echo $wc_kids
 }
 
 # ours: the parlab processes this test started, found by the marker in

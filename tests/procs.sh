@@ -86,12 +86,25 @@ ok "--format trace is JSON with process lanes named by pid"
 # A normal run leaves nothing behind.
 "$PARLAB" run procs procs=2 task=io work_ms=1500 > "$TEST_TMP/o" 2>&1 &
 pid=$!
-sleep 0.5
-kids=$(children_of "$pid")
+kids=$(wait_children "$pid" 2)
 wait "$pid" || fail "the run failed"
 [ "$(echo $kids | wc -w)" -eq 2 ] || fail "expected 2 children, saw: $kids"
 gone $kids
 ok "every child is reaped after a run"
+
+# A child killed outright is named with its signal, and the run ends.
+"$PARLAB" run procs procs=2 task=io work_ms=5000 > "$TEST_TMP/o" 2> "$TEST_TMP/e" &
+pid=$!
+kids=$(wait_children "$pid" 2)
+[ "$(echo $kids | wc -w)" -eq 2 ] || fail "expected 2 children, saw: $kids"
+kill -KILL ${kids%% *}
+st=0
+wait "$pid" || st=$?
+[ "$st" = 1 ] || fail "a killed child: exit $st, not 1"
+grep -q "worker [01] was killed by SIGKILL" "$TEST_TMP/e" ||
+    fail "a killed child is not named with its signal: $(cat "$TEST_TMP/e")"
+gone $kids
+ok "a SIGKILLed child: 'worker N was killed by SIGKILL', exit 1, nothing left"
 
 # Interrupted mid-way (SIGINT, SIGTERM; fork and spawn): nothing is left.
 for sig in INT TERM; do
