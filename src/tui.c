@@ -589,6 +589,7 @@ tui_main(const char *name, const char *theme, int present)
 	t.present = present;
 	t.autoplay = present;
 	setlocale(LC_ALL, "");
+	setlocale(LC_NUMERIC, "C");	/* text in the user's; numbers never */
 	cs = nl_langinfo(CODESET);
 	t.utf8 = cs != NULL && (strcmp(cs, "UTF-8") == 0 ||
 	    strcmp(cs, "utf8") == 0);
