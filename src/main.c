@@ -7,6 +7,7 @@
  *   parlab run DEMO [key=value ...] [--format text|json|trace] [-o FILE]
  *                                  [--no-trace]
  *   parlab check FILE ...          validate lesson files
+ *   parlab progress [--json]       what this student has done
  *
  * Exit status: 0 success, 1 the run or the check failed, 2 bad usage or a
  * bad parameter (and then nothing runs).  A spawned worker process is
@@ -62,6 +63,7 @@ main_usage(FILE *f)
 "       parlab run DEMO [key=value ...] [--format text|json|trace] [-o FILE]\n"
 "                  [--no-trace]\n"
 "       parlab check FILE ...\n"
+"       parlab progress [--json]\n"
 "       parlab --reset-progress | --help | --version\n", f);
 }
 
@@ -230,6 +232,8 @@ main_dispatch(int argc, char **argv)
 		return main_list(argc, argv);
 	if (strcmp(argv[0], "run") == 0)
 		return main_run_demo(argc, argv);
+	if (strcmp(argv[0], "progress") == 0)
+		return progress_main(argc, argv);
 	if (strcmp(argv[0], "check") == 0) {
 		if (argc < 2)
 			return main_bad_usage("check needs at least one file");
