@@ -651,8 +651,8 @@ progress_save(struct progress *p, char **cause)
 	p->dirty = 0;
 	if ((path = progress_file_target(cause)) == NULL)
 		return -1;
-	if (p->memory_only) {
-		free(path);
+	if (p->memory_only || p->nops == 0) {
+		free(path);	/* left alone, or nothing new to merge */
 		return 0;
 	}
 	if ((lock = progress_file_lock(path, cause)) == -1) {

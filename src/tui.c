@@ -557,7 +557,7 @@ tui_stats(const struct tui *t, uint64_t start, uint64_t first,
 	FILE		*f;
 	double		 ms;
 
-	if (path == NULL || *path == '\0' || (f = fopen(path, "w")) == NULL)
+	if (path == NULL || *path == '\0' || (f = fopen(path, "we")) == NULL)
 		return;
 	fprintf(f, "frames %llu\nanim_fps %.1f\nfirst_frame_ms %.3f\n"
 	    "ui_tid %ld\n", (unsigned long long)t->frames, t->anim_fps,
