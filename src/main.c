@@ -7,6 +7,7 @@
  *   parlab run DEMO [key=value ...] [--format text|json|trace] [-o FILE]
  *                                  [--no-trace]
  *   parlab check FILE ...          validate lesson files
+ *   parlab progress [--json]       what this student has done
  *
  * Exit status: 0 success, 1 the run or the check failed, 2 bad usage or a
  * bad parameter (and then nothing runs).  A spawned worker process is
@@ -16,8 +17,12 @@
 
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,8 +32,24 @@
 
 enum main_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_TRACE };
 
-static struct run	*main_run;	/* the headless run, for signals */
+/*
+ * Where a run's output goes.  With -o FILE a regular file is written as
+ * FILE.tmp.XXXXXX in FILE's folder and renamed over FILE only when the run
+ * succeeded, so a failed or interrupted run leaves FILE as it was.  A
+ * device or FIFO named by -o is written in place (it cannot be renamed
+ * over); a symlink is followed, never replaced.
+ */
+struct main_out {
+	FILE		*f;
+	const char	*name;		/* as the user gave it, for messages */
+	char		*target;	/* what is renamed over, or NULL */
+	char		*tmp;		/* the temp file, or NULL */
+};
 
+static struct run	*main_run;	/* the headless run, for signals */
+static int		 main_stdout_closed;	/* fd 1 was closed at start */
+
+static int	main_dispatch(int, char **);
 static int	main_list(int, char **);
 static int	main_run_demo(int, char **);
 
@@ -42,6 +63,7 @@ main_usage(FILE *f)
 "       parlab run DEMO [key=value ...] [--format text|json|trace] [-o FILE]\n"
 "                  [--no-trace]\n"
 "       parlab check FILE ...\n"
+"       parlab progress [--json]\n"
 "       parlab --reset-progress | --help | --version\n", f);
 }
 
@@ -103,8 +125,60 @@ main_on_signal(int sig)
 	signal(sig, SIG_DFL);	/* a second one ends parlab at once */
 }
 
+/*
+ * Make fds 0-2 valid before anything opens a file, so no file, pipe or
+ * memfd of ours becomes a standard stream (an export written into the
+ * trace's own memory).  A closed stdout or stderr gets /dev/null read-only:
+ * every write to it fails and is reported instead of vanishing.
+ */
+static void
+main_std_fds(void)
+{
+	int	fd, nul;
+
+	for (fd = 0; fd < 3; fd++) {
+		if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+			continue;
+		if ((nul = open("/dev/null", O_RDONLY)) == -1)
+			_exit(1);	/* no /dev/null: nothing is safe */
+		if (nul != fd) {
+			dup2(nul, fd);
+			close(nul);
+		}
+		if (fd == 1)
+			main_stdout_closed = 1;
+	}
+}
+
+/* Flush and close stdout; a lost write is an error (exit 1), said once. */
+static int
+main_close_stdout(int status)
+{
+	int	failed, err;
+
+	errno = 0;
+	failed = fflush(stdout) != 0 || ferror(stdout);
+	err = errno;
+	if (fclose(stdout) != 0 && !failed) {
+		failed = 1;
+		err = errno;
+	}
+	if (!failed || status != 0)
+		return status;
+	warnx_("cannot write to standard output: %s",
+	    err != 0 ? strerror(err) : "write error");
+	return 1;
+}
+
 int
 main(int argc, char **argv)
+{
+	return main_close_stdout(main_dispatch(argc, argv));
+}
+
+/* Parse the global options and run the subcommand; the exit status. */
+static int
+main_dispatch(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
@@ -117,6 +191,7 @@ main(int argc, char **argv)
 	const char	*theme = NULL;
 	int		 ch, present = 0, reset = 0;
 
+	main_std_fds();
 	if (argc > 1 && strcmp(argv[1], PROC_WORKER_ARG) == 0)
 		return proc_worker_main(argc - 1, argv + 1);
 
@@ -157,6 +232,8 @@ main(int argc, char **argv)
 		return main_list(argc, argv);
 	if (strcmp(argv[0], "run") == 0)
 		return main_run_demo(argc, argv);
+	if (strcmp(argv[0], "progress") == 0)
+		return progress_main(argc, argv);
 	if (strcmp(argv[0], "check") == 0) {
 		if (argc < 2)
 			return main_bad_usage("check needs at least one file");
@@ -246,6 +323,100 @@ main_list(int argc, char **argv)
 	return 0;
 }
 
+/* Open the run's output: stdout, or -o's temp file beside it; -1 if not. */
+static int
+main_out_open(struct main_out *o, const char *name)
+{
+	struct stat	 sb;
+	char		 real[PATH_MAX];
+	mode_t		 mode, mask;
+	int		 fd;
+
+	memset(o, 0, sizeof *o);
+	o->name = name;
+	if (name == NULL) {
+		if (main_stdout_closed) {
+			warnx_("standard output is closed; use -o FILE");
+			return -1;
+		}
+		o->f = stdout;
+		return 0;
+	}
+	if (stat(name, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+		/* A device or FIFO: written in place, never renamed over. */
+		if ((fd = open(name, O_WRONLY | O_CLOEXEC)) == -1 ||
+		    (o->f = fdopen(fd, "w")) == NULL) {
+			warnx_("%s: %s", name, strerror(errno));
+			if (fd != -1)
+				close(fd);
+			return -1;
+		}
+		return 0;
+	}
+	/* A symlink is followed: its target is what gets replaced. */
+	o->target = realpath(name, real) != NULL ? xstrdup(real) :
+	    xstrdup(name);
+	if (stat(o->target, &sb) == 0)
+		mode = sb.st_mode & 07777;
+	else {
+		mask = umask(0);
+		umask(mask);
+		mode = 0666 & ~mask;
+	}
+	xasprintf(&o->tmp, "%s.tmp.XXXXXX", o->target);
+	if ((fd = mkostemp(o->tmp, O_CLOEXEC)) == -1 ||
+	    fchmod(fd, mode) != 0 || (o->f = fdopen(fd, "w")) == NULL) {
+		warnx_("%s: %s", name, strerror(errno));
+		if (fd != -1) {
+			close(fd);
+			unlink(o->tmp);
+		}
+		free(o->tmp);
+		free(o->target);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Finish the output: on success flush, sync and rename the temp file into
+ * place; on failure remove it.  Returns the exit status.
+ */
+static int
+main_out_close(struct main_out *o, int status)
+{
+	int	failed;
+
+	errno = 0;
+	failed = fflush(o->f) != 0 || ferror(o->f);
+	if (status == 0 && !failed && o->tmp != NULL)
+		failed = fsync(fileno(o->f)) != 0;
+	if (status == 0 && failed)
+		warnx_("cannot write %s: %s", o->name ? o->name :
+		    "the output", errno ? strerror(errno) : "write error");
+	if (o->f != stdout) {
+		if (fclose(o->f) != 0 && status == 0 && !failed) {
+			warnx_("cannot write %s: %s", o->name,
+			    strerror(errno));
+			failed = 1;
+		}
+	}
+	if (status == 0 && failed)
+		status = 1;
+	if (o->tmp != NULL) {
+		if (status == 0 && rename(o->tmp, o->target) != 0) {
+			warnx_("cannot write %s: %s", o->name,
+			    strerror(errno));
+			status = 1;
+		}
+		if (status != 0)
+			unlink(o->tmp);
+		free(o->tmp);
+		free(o->target);
+	}
+	return status;
+}
+
 /* parlab run DEMO [key=value ...] [--format F] [-o FILE] [--no-trace] */
 static int
 main_run_demo(int argc, char **argv)
@@ -262,9 +433,9 @@ main_run_demo(int argc, char **argv)
 	struct params		 p;
 	struct run		*r;
 	const char		*out = NULL;
+	struct main_out		 o;
 	char			*cause = NULL;
-	FILE			*f = stdout;
-	int			 ch, traced = 1, status, i;
+	int			 ch, traced = 1, status = 0, i;
 
 	optind = 0;	/* 0: GNU getopt starts afresh, permuting again */
 	while ((ch = getopt_long(argc, argv, "f:o:h", longopts, NULL)) != -1) {
@@ -281,6 +452,10 @@ main_run_demo(int argc, char **argv)
 				    "or trace, not '%s'", optarg);
 			break;
 		case 'o':
+			if (optarg[0] == '-')
+				return main_bad_usage("-o needs a file name, "
+				    "not '%s' (write ./%s for a file named "
+				    "so)", optarg, optarg);
 			out = optarg;
 			break;
 		case 'n':
@@ -313,10 +488,8 @@ main_run_demo(int argc, char **argv)
 		free(cause);
 		return 2;
 	}
-	if (out != NULL && (f = fopen(out, "w")) == NULL) {
-		fprintf(stderr, "parlab: %s: %s\n", out, strerror(errno));
+	if (main_out_open(&o, out) != 0)
 		return 1;
-	}
 
 	r = run_create(cls, &p, traced);
 	main_run = r;
@@ -330,26 +503,25 @@ main_run_demo(int argc, char **argv)
 	} else {
 		switch (format) {
 		case FORMAT_TEXT:
-			status = export_text(f, r);
+			status = export_text(o.f, r);
 			break;
 		case FORMAT_JSON:
-			status = export_json(f, r);
+			status = export_json(o.f, r);
 			break;
 		case FORMAT_TRACE:
-			status = export_trace(f, r);
+			status = export_trace(o.f, r);
 			break;
 		}
-		if (fflush(f) != 0 || status != 0) {
+		if (status != 0) {
 			fprintf(stderr, "parlab: cannot write %s: %s\n",
 			    out ? out : "the output", strerror(errno));
 			status = 1;
 		}
-		if (out != NULL && format == FORMAT_TRACE && status == 0)
-			fprintf(stderr, "parlab: trace written to %s "
-			    "(open it in Perfetto or chrome://tracing)\n", out);
 	}
-	if (f != stdout)
-		fclose(f);
+	status = main_out_close(&o, status);
+	if (out != NULL && format == FORMAT_TRACE && status == 0)
+		fprintf(stderr, "parlab: trace written to %s "
+		    "(open it in Perfetto or chrome://tracing)\n", out);
 	run_destroy(r);
 	return status;
 }

@@ -779,8 +779,33 @@ void	 progress_answer(struct progress *, const char *, unsigned, int);
 int	 progress_percent(const struct progress *, const char *, unsigned);
 int	 progress_save(struct progress *, char **);
 void	 progress_free(struct progress *);
-char	*progress_path(char **);
 int	 progress_reset(void);
+void	 progress_choice(struct progress *, const char *, unsigned, unsigned,
+	    int, double);
+int	 progress_choice_get(const struct progress *, const char *, unsigned,
+	    unsigned, int *, double *);
+long	 progress_last_page(const struct progress *, const char *);
+const char *progress_last_lesson(const struct progress *);
+int	 progress_dirty(const struct progress *);
+#define PROGRESS_SEEN	1	/* bits of progress_page_bits() */
+#define PROGRESS_RIGHT	2
+#define PROGRESS_WRONG	4
+size_t	 progress_count(const struct progress *);
+const char *progress_id(const struct progress *, size_t);
+unsigned progress_page_bits(const struct progress *, const char *, unsigned,
+	    unsigned *);
+int	 progress_answer_at(const struct progress *, const char *, size_t,
+	    unsigned *, unsigned *, int *, double *);
+int	 progress_main(int, char **);		/* progress-show.c */
+
+/* progress-file.c */
+char	*progress_path(char **);
+char	*progress_file_target(char **);
+int	 progress_file_lock(const char *, char **);
+void	 progress_file_unlock(int);
+int	 progress_file_read(const char *, size_t, char **, int *, char **);
+int	 progress_file_write(const char *, const char *, char **);
+char	*progress_file_aside(const char *, char **);
 
 /* theme.c */
 enum theme_role {		/* what a piece of the screen means */

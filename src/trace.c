@@ -35,6 +35,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
@@ -164,6 +165,13 @@ trace_create(unsigned nlanes, int recording, char **cause)
 
 #ifdef HAVE_MEMFD_CREATE
 	fd = memfd_create("parlab-trace", MFD_CLOEXEC);
+	if (fd != -1 && fd < 3) {
+		/* Never a standard stream, even if one was closed. */
+		int	high = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+
+		close(fd);
+		fd = high;
+	}
 	if (fd != -1 && ftruncate(fd, (off_t)size) == -1) {
 		close(fd);
 		fd = -1;

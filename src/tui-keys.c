@@ -121,16 +121,53 @@ tui_goto_page(struct tui *t, size_t n)
 	}
 }
 
-/* Open a lesson at its first page. */
+/* Bring back the answers saved for a lesson's questions (those that
+ * still fit the lesson as it is now). */
+static void
+tui_restore_answers(struct tui *t)
+{
+	const struct lesson_block	*b;
+	struct tui_answer		*a;
+	size_t				 pg, i;
+	double				 value;
+	int				 choice;
+
+	for (pg = 0; pg < t->lesson->npages; pg++)
+		for (i = 0; i < t->lesson->pages[pg].nblocks; i++) {
+			b = &t->lesson->pages[pg].blocks[i];
+			if (b->type != LBLOCK_ASK || progress_choice_get(
+			    t->progress, t->lesson->id, (unsigned)pg,
+			    (unsigned)i, &choice, &value) != 0 ||
+			    (choice < 0) != (b->predict != NULL) ||
+			    (choice >= 0 && (size_t)choice >= b->nchoices))
+				continue;
+			t->answers = xreallocarray(t->answers,
+			    t->nanswers + 1, sizeof *t->answers);
+			a = &t->answers[t->nanswers++];
+			memset(a, 0, sizeof *a);
+			a->block = b;
+			a->choice = choice;
+			a->value = value;
+			if (choice >= 0) {
+				a->correct = b->choices[choice].correct;
+				a->checked = 1;
+			}
+		}
+}
+
+/* Open a lesson where the student left it, earlier answers shown. */
 void
 tui_open_lesson(struct tui *t, struct lesson *l)
 {
+	long	last = progress_last_page(t->progress, l->id);
+
 	t->lesson = l;
 	t->screen = TUI_LESSON;
 	free(t->answers);
 	t->answers = NULL;
 	t->nanswers = 0;
-	tui_goto_page(t, 0);
+	tui_restore_answers(t);
+	tui_goto_page(t, last > 0 ? (size_t)last : 0);
 }
 
 /* Leave the lesson (stopping its run) for the menu. */
@@ -189,6 +226,8 @@ tui_answer(struct tui *t, const struct lesson_block *b, int choice,
 	a->block = b;
 	a->choice = choice;
 	a->value = value;
+	progress_choice(t->progress, t->lesson->id, (unsigned)t->page,
+	    (unsigned)(b - tui_page(t)->blocks), choice, value);
 	if (choice >= 0) {
 		a->correct = b->choices[choice].correct;
 		a->checked = 1;

@@ -47,11 +47,11 @@ static char			 tui_reset[256];
 static size_t			 tui_reset_len;
 static struct sigaction		 tui_old_act[NSIG];
 
-static const int tui_quit_signals[] = { SIGINT, SIGTERM, SIGHUP };
+static const int tui_quit_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
 static const int tui_crash_signals[] = { SIGSEGV, SIGABRT, SIGBUS, SIGFPE,
     SIGILL };
 
-/* SIGINT, SIGTERM, SIGHUP: note it and wake the loop; nothing else. */
+/* SIGINT, SIGTERM, SIGHUP, SIGQUIT: note it and wake the loop; nothing else. */
 static void
 tui_on_signal(int sig)
 {
@@ -147,6 +147,8 @@ static int
 tui_init(struct tui *t, char **cause)
 {
 	const char	*nc = getenv("NO_COLOR");
+	SCREEN		*sp;
+	char		*cup;
 
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		xasprintf(cause, "the lesson menu needs a terminal; `parlab "
@@ -162,9 +164,20 @@ tui_init(struct tui *t, char **cause)
 	fcntl(tui_pipe[0], F_SETFD, FD_CLOEXEC);
 	fcntl(tui_pipe[1], F_SETFD, FD_CLOEXEC);
 	tui_have_tios = tcgetattr(STDIN_FILENO, &tui_saved_tios) == 0;
-	if (newterm(NULL, stdout, stdin) == NULL) {
+	if ((sp = newterm(NULL, stdout, stdin)) == NULL) {
 		xasprintf(cause, "cannot use terminal type '%s'",
 		    getenv("TERM") ? getenv("TERM") : "(unset)");
+		return -1;
+	}
+	cup = tigetstr((char *)"cup");
+	if (cup == NULL || cup == (char *)-1) {
+		/* TERM=dumb and the like: a screen of spaces otherwise. */
+		endwin();
+		delscreen(sp);
+		xasprintf(cause, "terminal type '%s' cannot move the cursor; "
+		    "use a terminal that can (e.g. TERM=xterm-256color), or "
+		    "`parlab run DEMO` for text", getenv("TERM") ?
+		    getenv("TERM") : "(unset)");
 		return -1;
 	}
 	tui_cur = t;
@@ -201,9 +214,8 @@ tui_done(void)
 		return;
 	tui_active = 0;
 	endwin();
-	for (i = 0; i < sizeof tui_quit_signals / sizeof(int); i++)
-		sigaction(tui_quit_signals[i], &tui_old_act[
-		    tui_quit_signals[i]], NULL);
+	/* The quit handlers stay (they only set a flag) until tui_main has
+	 * joined the run and saved progress: ncurses' own would exit first. */
 	for (i = 0; i < sizeof tui_crash_signals / sizeof(int); i++)
 		sigaction(tui_crash_signals[i], &tui_old_act[
 		    tui_crash_signals[i]], NULL);
@@ -451,6 +463,22 @@ tui_autoplay(struct tui *t, uint64_t now)
 	return now + (uint64_t)(t->lesson->autoplay * 1e9);
 }
 
+/* Save progress after a page turn or an answer (a crash loses nothing);
+ * the first failure is shown once, later ones are retried quietly. */
+static void
+tui_progress_sync(struct tui *t)
+{
+	static int	 warned;
+	char		*cause = NULL;
+
+	if (!progress_dirty(t->progress) ||
+	    progress_save(t->progress, &cause) == 0)
+		return;
+	if (!warned++)
+		tui_message(t, 1, "progress not saved: %s", cause);
+	free(cause);
+}
+
 /* The loop: fold, redraw if dirty, sleep until input or the next frame. */
 static void
 tui_loop(struct tui *t)
@@ -507,6 +535,7 @@ tui_loop(struct tui *t)
 			else
 				tui_keys_handle(t, ch);
 		}
+		tui_progress_sync(t);
 	}
 	if (anim_frames > 1 && anim_last > anim_since)
 		t->anim_fps = (double)(anim_frames - 1) * 1e9 /
@@ -528,7 +557,7 @@ tui_stats(const struct tui *t, uint64_t start, uint64_t first,
 	FILE		*f;
 	double		 ms;
 
-	if (path == NULL || *path == '\0' || (f = fopen(path, "w")) == NULL)
+	if (path == NULL || *path == '\0' || (f = fopen(path, "we")) == NULL)
 		return;
 	fprintf(f, "frames %llu\nanim_fps %.1f\nfirst_frame_ms %.3f\n"
 	    "ui_tid %ld\n", (unsigned long long)t->frames, t->anim_fps,
@@ -581,6 +610,7 @@ tui_main(const char *name, const char *theme, int present)
 	struct lesson	*one = NULL;
 	char		*cause = NULL, *warning = NULL;
 	int		 status;
+	size_t		 i;
 	uint64_t	 start = clock_ns(), first;
 	struct timespec	 first_real;
 	const char	*cs;
@@ -589,6 +619,7 @@ tui_main(const char *name, const char *theme, int present)
 	t.present = present;
 	t.autoplay = present;
 	setlocale(LC_ALL, "");
+	setlocale(LC_NUMERIC, "C");	/* text in the user's; numbers never */
 	cs = nl_langinfo(CODESET);
 	t.utf8 = cs != NULL && (strcmp(cs, "UTF-8") == 0 ||
 	    strcmp(cs, "utf8") == 0);
@@ -623,6 +654,10 @@ tui_main(const char *name, const char *theme, int present)
 	}
 	if (one != NULL)
 		tui_open_lesson(&t, one);
+	for (i = 0; i < t.nlessons && progress_last_lesson(t.progress); i++)
+		if (strcmp(t.lessons[i]->id,
+		    progress_last_lesson(t.progress)) == 0)
+			t.menu_sel = i;	/* the menu opens on the last lesson */
 	tui_draw(&t);
 	first = clock_ns();
 	clock_gettime(CLOCK_REALTIME, &first_real);
@@ -644,6 +679,9 @@ tui_main(const char *name, const char *theme, int present)
 	free(t.message);
 	free(t.answers);
 	tui_cur = NULL;
+	for (i = 0; i < sizeof tui_quit_signals / sizeof(int); i++)
+		sigaction(tui_quit_signals[i], &tui_old_act[
+		    tui_quit_signals[i]], NULL);
 	if (tui_pipe[0] != -1) {
 		close(tui_pipe[0]);
 		close(tui_pipe[1]);

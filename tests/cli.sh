@@ -57,6 +57,28 @@ expect_exit 1 "$PARLAB" run race threads=2 iters=10 -o /nonexistent/dir/x
 grep -q "/nonexistent/dir/x" "$TEST_TMP/err" || fail "-o error names the file"
 ok "-o FILE"
 
+# -o replaces the file only when the run succeeded: an interrupted run
+# leaves the old file as it was, and no temp file behind.
+echo "the old file" > "$TEST_TMP/keep.json"
+"$PARLAB" run race threads=2 iters=100000000 --format json -o "$TEST_TMP/keep.json" 2>"$TEST_TMP/err" &
+pid=$!
+sleep 0.5
+kill -INT "$pid"
+st=0
+wait "$pid" || st=$?
+[ "$st" = 1 ] || fail "interrupted -o run: exit $st"
+[ "$(cat "$TEST_TMP/keep.json")" = "the old file" ] || fail "interrupted -o run changed the file"
+[ -z "$(ls "$TEST_TMP" | grep 'keep.json.tmp')" ] || fail "interrupted -o run left a temp file"
+ok "-o keeps the old file when the run is interrupted"
+
+# An option is not a file name for -o.
+cd "$TEST_TMP" || fail "cd"
+expect_exit 2 "$PARLAB" run race -o --no-trace
+[ ! -e "$TEST_TMP/--no-trace" ] || fail "-o --no-trace wrote a file"
+grep -q -- "-o needs a file name" "$TEST_TMP/err" || fail "-o --no-trace: $(cat "$TEST_TMP/err")"
+cd - >/dev/null || fail "cd -"
+ok "-o refuses an option as its file"
+
 # A name that is no lesson is bad usage (2); a broken lesson is refused
 # with the checker's messages, before any curses (1).
 expect_exit 2 "$PARLAB" nosuchlesson
@@ -72,5 +94,40 @@ for d in $(sed -n 's/.*"demos":\[//p' "$TEST_TMP/list.json" | grep -o '"name":"[
 	[ "$w" -le 80 ] || fail "$d: text $w columns wide"
 done
 ok "every demo's text summary fits 80 columns"
+
+# Closed standard streams: nothing of ours lands on fd 0-2, and output that
+# cannot be written is an error (exit 1, said on stderr), never a silent 0.
+. "$top_srcdir/tests/lib-demos.sh"
+demo_table "$TEST_TMP/demos"
+for d in $(cat "$TEST_TMP/demos.demos"); do
+	small=$(demo_small "$TEST_TMP/demos" "$d")
+	for fmt in json trace text; do
+		# shellcheck disable=SC2086
+		"$PARLAB" run "$d" $small --format $fmt >&- 2>"$TEST_TMP/err"
+		st=$?
+		[ "$st" = 1 ] || fail "run $d --format $fmt >&-: exit $st"
+		grep -q "standard output is closed" "$TEST_TMP/err" ||
+		    fail "run $d --format $fmt >&-: $(cat "$TEST_TMP/err")"
+	done
+	# With stdin and stdout closed the trace's memfd must not become one
+	# of them: the export to -o is whole.
+	# shellcheck disable=SC2086
+	"$PARLAB" run "$d" $small --format json -o "$TEST_TMP/c.json" <&- >&- 2>"$TEST_TMP/err" ||
+	    fail "run $d -o with fds 0 and 1 closed: $(cat "$TEST_TMP/err")"
+	valid_json "$TEST_TMP/c.json"
+done
+ok "every demo with stdout closed exits 1 with a message"
+
+for args in "list" "list --json" "--help" "--version"; do
+	# shellcheck disable=SC2086
+	"$PARLAB" $args >&- 2>"$TEST_TMP/err" && fail "$args >&- exited 0"
+	grep -q "cannot write to standard output" "$TEST_TMP/err" || fail "$args >&-: $(cat "$TEST_TMP/err")"
+	if [ -w /dev/full ]; then
+		# shellcheck disable=SC2086
+		"$PARLAB" $args > /dev/full 2>"$TEST_TMP/err" && fail "$args > /dev/full exited 0"
+		grep -q "No space left" "$TEST_TMP/err" || fail "$args > /dev/full: $(cat "$TEST_TMP/err")"
+	fi
+done
+ok "list, --help, --version to a closed or full stdout exit 1"
 
 done_testing
