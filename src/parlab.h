@@ -681,6 +681,8 @@ void		 lesson_destroy(struct lesson *);
 void		 lesson_diags_print(FILE *, const char *,
 		     const struct lesson_diags *);
 void		 lesson_diags_free(struct lesson_diags *);
+int		 lesson_number(const char *, double *, const char **);
+char		*lesson_suggest(const char *, const char *, char);
 char		**lesson_search_path(size_t *);
 struct lesson	**lesson_find_all(size_t *, struct lesson_diags *);
 void		 lesson_free_all(struct lesson **, size_t);
@@ -701,7 +703,9 @@ struct lesson_src {		/* text being parsed, and its line numbers */
 	unsigned	 first;		/* without map: file line of line 0 */
 };
 void		 lesson_src_init(struct lesson_src *, const char *, size_t,
-		     const unsigned *, unsigned);
+		     const unsigned *, unsigned);	/* lesson-src.c */
+int		 lesson_src_check(char *, size_t, struct lesson_diags *);
+char		*lesson_src_read(const char *, size_t *, struct lesson_diags *);
 void		 lesson_src_free(struct lesson_src *);
 size_t		 lesson_src_index(const struct lesson_src *, size_t);
 unsigned	 lesson_src_lineno(const struct lesson_src *, size_t);
