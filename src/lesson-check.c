@@ -238,11 +238,17 @@ lesson_check_main(int argc, char **argv)
 	struct lesson		**v;
 	struct lesson_diags	 d;
 	size_t			 errors = 0;
-	int			 i, k, dump = 0;
+	int			 i, k, dump = 0, strict = 0;
 
 	/* --dump shows the model, so authors see what parlab understood. */
 	if (argc > 0 && strcmp(argv[0], "--dump") == 0) {
 		dump = 1;
+		argc--;
+		argv++;
+	}
+	/* --strict: a warning fails the check too (for CI). */
+	if (argc > 0 && strcmp(argv[0], "--strict") == 0) {
+		strict = 1;
 		argc--;
 		argv++;
 	}
@@ -260,6 +266,8 @@ lesson_check_main(int argc, char **argv)
 			    v[k]->id_line);
 			break;
 		}
+		if (strict)
+			lesson_diags_strict(&d);
 		lesson_diags_print(stderr, argv[i], &d);
 		if (dump && v[i] != NULL)
 			lesson_dump(stdout, v[i]);
@@ -380,6 +388,8 @@ lesson_dump(FILE *f, const struct lesson *l)
 			if (b->predict != NULL)
 				fprintf(f, " predict=%s tolerance=%g",
 				    b->predict, b->tolerance);
+			if (b->predict != NULL && b->tol_abs > 0)
+				fprintf(f, " margin=%g", b->tol_abs);
 			fputs(": ", f);
 			lesson_dump_text(f, b->text, b->ntext);
 			for (k = 0; k < b->nchoices; k++) {

@@ -190,6 +190,17 @@ lesson_suggest(const char *word, const char *list, char sep)
 	return best;
 }
 
+/* Make every warning an error (`parlab check --strict`). */
+void
+lesson_diags_strict(struct lesson_diags *d)
+{
+	size_t	i;
+
+	for (i = 0; i < d->n; i++)
+		d->v[i].error = 1;
+	d->errors = d->n;
+}
+
 /* Free the diagnostics and empty the list. */
 void
 lesson_diags_free(struct lesson_diags *d)
@@ -454,7 +465,7 @@ static int
 lesson_front_matter(struct lesson *l, struct lesson_src *src,
     struct lesson_diags *d, size_t *body)
 {
-	size_t		first, close, i, bad = 0;
+	size_t		first, close, i, bad = 0, blank = 0;
 	unsigned	bad_line = 0;
 
 	*body = 0;
@@ -483,10 +494,18 @@ lesson_front_matter(struct lesson *l, struct lesson_src *src,
 	if (lesson_line_is(src, close, "..."))
 		lesson_diag(d, (unsigned)close + 1, 1, "the front matter ends "
 		    "with a '---' line, not '...'");
-	for (i = first + 1; i < close; i++)
+	for (i = first + 1; i < close; i++) {
+		if (lesson_line_blank(src, i) && blank == 0)
+			blank = i;
 		if (!lesson_front_line(l, src, i, d) && bad++ == 0)
 			bad_line = (unsigned)i + 1;
-	if (bad == 1)
+	}
+	/* Markdown after a blank line: the closing line was forgotten. */
+	if (bad > 0 && blank != 0 && blank + 1 < bad_line)
+		lesson_diag(d, (unsigned)first + 1, 1, "unterminated front "
+		    "matter: no closing '---' line before the Markdown (line "
+		    "%u is not 'key: value')", bad_line);
+	else if (bad == 1)
 		lesson_diag(d, bad_line, 1, "front matter line is not "
 		    "'key: value'");
 	else if (bad > 1)

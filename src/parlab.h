@@ -635,6 +635,7 @@ struct lesson_block {
 	size_t			 nexplain;
 	char			*predict;	/* ASK: metric to predict, or NULL */
 	double			 tolerance;	/* ASK: relative, 0.2 = 20 % */
+	double			 tol_abs;	/* ASK: absolute, "±0.5" */
 };
 
 struct lesson_page {
@@ -682,6 +683,7 @@ void		 lesson_diags_print(FILE *, const char *,
 		     const struct lesson_diags *);
 void		 lesson_diags_free(struct lesson_diags *);
 int		 lesson_number(const char *, double *, const char **);
+void		 lesson_diags_strict(struct lesson_diags *);
 char		*lesson_suggest(const char *, const char *, char);
 char		**lesson_search_path(size_t *);
 struct lesson	**lesson_find_all(size_t *, struct lesson_diags *);
@@ -693,6 +695,7 @@ void		 lesson_dump(FILE *, const struct lesson *);	/* lesson-check.c */
 
 #define LESSON_MAX_BYTES	(1024 * 1024)	/* a larger file is refused */
 #define LESSON_MAX_LINE		4096		/* bytes in one line */
+#define LESSON_MAX_CHOICES	9		/* keys 1 to 9 answer an ask */
 
 struct lesson_src {		/* text being parsed, and its line numbers */
 	const char	*base;
