@@ -231,27 +231,18 @@ lesson_resolve(const char *name)
 	return found;
 }
 
-/* parlab check FILE...: every problem of every file; 1 if any error. */
-int
-lesson_check_main(int argc, char **argv)
+#define CHECK_DUMP	0x1	/* print the model too */
+#define CHECK_STRICT	0x2	/* a warning is an error */
+
+/* One pass of `parlab check` over the files; 1 if any error. */
+static int
+lesson_check_files(int argc, char **argv, int flags)
 {
 	struct lesson		**v;
 	struct lesson_diags	 d;
 	size_t			 errors = 0;
-	int			 i, k, dump = 0, strict = 0;
+	int			 i, k;
 
-	/* --dump shows the model, so authors see what parlab understood. */
-	if (argc > 0 && strcmp(argv[0], "--dump") == 0) {
-		dump = 1;
-		argc--;
-		argv++;
-	}
-	/* --strict: a warning fails the check too (for CI). */
-	if (argc > 0 && strcmp(argv[0], "--strict") == 0) {
-		strict = 1;
-		argc--;
-		argv++;
-	}
 	v = xcalloc((size_t)argc, sizeof *v);
 	for (i = 0; i < argc; i++) {
 		memset(&d, 0, sizeof d);
@@ -266,10 +257,10 @@ lesson_check_main(int argc, char **argv)
 			    v[k]->id_line);
 			break;
 		}
-		if (strict)
+		if (flags & CHECK_STRICT)
 			lesson_diags_strict(&d);
 		lesson_diags_print(stderr, argv[i], &d);
-		if (dump && v[i] != NULL)
+		if ((flags & CHECK_DUMP) && v[i] != NULL)
 			lesson_dump(stdout, v[i]);
 		errors += d.errors;
 		lesson_diags_free(&d);
@@ -277,7 +268,42 @@ lesson_check_main(int argc, char **argv)
 	for (i = 0; i < argc; i++)
 		lesson_destroy(v[i]);
 	free(v);
+	fflush(stdout);
 	return errors > 0 ? 1 : 0;
+}
+
+/*
+ * parlab check [--dump] [--strict] [--watch] FILE...: every problem of
+ * every file; 1 if any error, 2 for bad usage.
+ */
+int
+lesson_check_main(int argc, char **argv)
+{
+	int	flags = 0, watch = 0;
+
+	/* --dump shows the model, so authors see what parlab understood;
+	 * --strict fails on a warning too (for CI); --watch checks again
+	 * on every save, until ^C. */
+	for (; argc > 0 && strncmp(argv[0], "--", 2) == 0; argc--, argv++) {
+		if (strcmp(argv[0], "--dump") == 0)
+			flags |= CHECK_DUMP;
+		else if (strcmp(argv[0], "--strict") == 0)
+			flags |= CHECK_STRICT;
+		else if (strcmp(argv[0], "--watch") == 0)
+			watch = 1;
+		else {
+			warnx_("check: unknown option '%s'", argv[0]);
+			return 2;
+		}
+	}
+	if (argc == 0) {
+		warnx_("check needs at least one file");
+		return 2;
+	}
+	if (watch)
+		return lesson_watch_check(argc, argv, flags,
+		    lesson_check_files);
+	return lesson_check_files(argc, argv, flags);
 }
 
 /* List the lessons on the search path, as text or a JSON array. */

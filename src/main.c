@@ -37,11 +37,11 @@ static void
 main_usage(FILE *f)
 {
 	fputs(
-"usage: parlab [--theme NAME] [--present] [LESSON]\n"
+"usage: parlab [--theme NAME] [--present] [LESSON [--page N]]\n"
 "       parlab list [--json]\n"
 "       parlab run DEMO [key=value ...] [--format text|json|trace] [-o FILE]\n"
 "                  [--no-trace]\n"
-"       parlab check [--dump] [--strict] FILE ...\n"
+"       parlab check [--dump] [--strict] [--watch] FILE ...\n"
 "       parlab --reset-progress | --help | --version\n", f);
 }
 
@@ -62,6 +62,7 @@ main_help(void)
 "Options:\n"
 "  --theme NAME        colour theme (default, light, contrast); also $PARLAB_THEME\n"
 "  --present           presenter mode: speaker notes and autoplay\n"
+"  --page N            open LESSON at page N (the file is reloaded on save)\n"
 "  --reset-progress    forget saved progress\n"
 "  --help, --version\n"
 "\n"
@@ -103,6 +104,22 @@ main_on_signal(int sig)
 	signal(sig, SIG_DFL);	/* a second one ends parlab at once */
 }
 
+/* The page of --page N: a whole number from 1 (exit 2 otherwise). */
+static long
+main_page(const char *s)
+{
+	char	*end;
+	long	 n;
+
+	errno = 0;
+	n = strtol(s, &end, 10);
+	if (*s < '0' || *s > '9' || *end != '\0' || errno != 0 || n < 1 ||
+	    n > 100000)
+		exit(main_bad_usage("--page %s: not a page number (1, 2, ...)",
+		    s));
+	return n;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -112,9 +129,10 @@ main(int argc, char **argv)
 		{ "theme", required_argument, NULL, 't' },
 		{ "present", no_argument, NULL, 'p' },
 		{ "reset-progress", no_argument, NULL, 'R' },
+		{ "page", required_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char	*theme = NULL;
+	const char	*theme = NULL, *page = NULL;
 	int		 ch, present = 0, reset = 0;
 
 	if (argc > 1 && strcmp(argv[1], PROC_WORKER_ARG) == 0)
@@ -138,6 +156,9 @@ main(int argc, char **argv)
 		case 'R':
 			reset = 1;
 			break;
+		case 'P':
+			page = optarg;
+			break;
 		default:
 			main_usage(stderr);
 			return 2;
@@ -151,8 +172,15 @@ main(int argc, char **argv)
 			    "argument");
 		return progress_reset() == 0 ? 0 : 1;
 	}
+	/* `parlab LESSON --page N`, as the issue and an author type it. */
+	if (argc == 3 && strcmp(argv[1], "--page") == 0) {
+		page = argv[2];
+		argc = 1;
+	}
+	if (page != NULL && argc != 1)
+		return main_bad_usage("--page N needs a lesson");
 	if (argc == 0)
-		return tui_main(NULL, theme, present);
+		return tui_main(NULL, theme, present, 0);
 	if (strcmp(argv[0], "list") == 0)
 		return main_list(argc, argv);
 	if (strcmp(argv[0], "run") == 0)
@@ -165,7 +193,8 @@ main(int argc, char **argv)
 	if (argc > 1)
 		return main_bad_usage("unexpected '%s' after the lesson",
 		    argv[1]);
-	return tui_main(argv[0], theme, present);
+	return tui_main(argv[0], theme, present, page != NULL ?
+	    main_page(page) : 0);
 }
 
 /* Print the demos (and their parameters) as text or JSON. */

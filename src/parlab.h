@@ -720,6 +720,17 @@ struct lesson_block *lesson_block_add(struct lesson *,
 void		 lesson_block_free(struct lesson_block *);
 void		 lesson_text_free(struct lesson_text *, size_t);
 
+/* lesson-watch.c */
+struct lesson_watch;
+struct tui;
+struct lesson_watch *lesson_watch_create(const char *);
+void		 lesson_watch_destroy(struct lesson_watch *);
+int		 lesson_watch_fd(const struct lesson_watch *);
+int		 lesson_watch_changed(struct lesson_watch *);
+int		 lesson_watch_check(int, char **, int,
+		     int (*)(int, char **, int));
+int		 lesson_watch_tick(struct tui *, int);
+
 /* lesson-md.c */
 void		 lesson_md_walk(const struct lesson_src *, size_t,
 		     struct lesson *, struct lesson_diags *, int);
@@ -790,7 +801,7 @@ char		*theme_find(const char *);
 int		 theme_load(struct theme *, const char *, char **);
 
 /* tui.c */
-int	 tui_main(const char *, const char *, int);
+int	 tui_main(const char *, const char *, int, long);
 enum tui_screen { TUI_MENU, TUI_LESSON };
 
 struct tui_run {		/* one run of the demo pane, live or done */
@@ -859,6 +870,8 @@ struct tui {
 	uint64_t	 page_since;	/* clock when the page was opened */
 	uint64_t	 frames;
 	double		 anim_fps;	/* measured while animating */
+	struct lesson_watch *watch;	/* the open lesson's file */
+	char		*watch_error;	/* its first error since a save */
 };
 
 #define TUI_MIN_COLS	40
