@@ -63,6 +63,15 @@ lesson_diag(struct lesson_diags *d, unsigned line, int error,
 		d->errors++;
 }
 
+/* Are two diagnostics about the same file (NULL: the one being read)? */
+static int
+lesson_diag_same_file(const struct lesson_diag *a, const struct lesson_diag *b)
+{
+	if (a->file == NULL || b->file == NULL)
+		return a->file == b->file;
+	return strcmp(a->file, b->file) == 0;
+}
+
 /* Print the diagnostics as GNU-style "FILE:LINE: error: ...", by line. */
 void
 lesson_diags_print(FILE *f, const char *path, const struct lesson_diags *d)
@@ -79,7 +88,7 @@ lesson_diags_print(FILE *f, const char *path, const struct lesson_diags *d)
 	for (i = 0; i < d->n; i++) {
 		t = &d->v[i];
 		for (j = i; j > 0 && v[j - 1]->line > t->line &&
-		    v[j - 1]->file == t->file; j--)
+		    lesson_diag_same_file(v[j - 1], t); j--)
 			v[j] = v[j - 1];
 		v[j] = t;
 	}
@@ -268,6 +277,7 @@ lesson_destroy(struct lesson *l)
 	free(l->title);
 	free(l->summary);
 	free(l->level);
+	free(l->replaces);
 	free(l);
 }
 

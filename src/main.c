@@ -255,7 +255,7 @@ main_list_demos(FILE *f, int json)
 static int
 main_list(int argc, char **argv)
 {
-	int	json = 0;
+	int	json = 0, rc;
 
 	if (argc == 2 && strcmp(argv[1], "--json") == 0)
 		json = 1;
@@ -263,16 +263,16 @@ main_list(int argc, char **argv)
 		return main_bad_usage("list takes only --json");
 	if (json) {
 		fputs("{\"lessons\":", stdout);
-		lesson_list(stdout, 1);
+		rc = lesson_list(stdout, 1);
 		fputs(",\"demos\":", stdout);
 		main_list_demos(stdout, 1);
 		fputs("}\n", stdout);
 	} else {
-		lesson_list(stdout, 0);
+		rc = lesson_list(stdout, 0);
 		fputc('\n', stdout);
 		main_list_demos(stdout, 0);
 	}
-	return 0;
+	return rc;	/* 1: a lesson file was refused */
 }
 
 /* parlab run DEMO [key=value ...] [--format F] [-o FILE] [--no-trace] */

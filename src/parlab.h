@@ -653,6 +653,7 @@ struct lesson {
 	char			*level;
 	double			 autoplay;	/* seconds per page, 0 = off */
 	unsigned		 id_line;	/* where id: was given, 0 if not */
+	char			*replaces;	/* file of a lesson it shadows */
 	struct lesson_page	*pages;
 	size_t			 npages;
 };

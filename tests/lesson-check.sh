@@ -166,6 +166,35 @@ grep -q '"id":"race-and-lock","title":"My own races"' "$TEST_TMP/out" ||
     fail "race-and-lock listed twice"
 ok "the first directory on the search path wins"
 
+# list says which file each lesson is and which file it replaces.
+PARLAB_LESSONS="$TEST_TMP/mine:$lessons" "$PARLAB" list --json >"$TEST_TMP/out"
+grep -q "\"id\":\"race-and-lock\",[^}]*\"path\":\"$TEST_TMP/mine/04-races.md\",[^}]*\"replaces\":\"$lessons/04-races-and-locks.md\"" \
+    "$TEST_TMP/out" || fail "list --json: no replaces: $(cat "$TEST_TMP/out")"
+grep -q '"id":"gil",[^}]*"replaces":""' "$TEST_TMP/out" ||
+    fail "list --json: replaces of a lesson that replaces nothing"
+PARLAB_LESSONS="$TEST_TMP/mine:$lessons" "$PARLAB" list >"$TEST_TMP/out"
+grep -A3 ' race-and-lock ' "$TEST_TMP/out" | grep -q "^ *file $TEST_TMP/mine/04-races.md\$" ||
+    fail "list: no file: $(cat "$TEST_TMP/out")"
+grep -A3 ' race-and-lock ' "$TEST_TMP/out" | grep -q "^ *replaces $lessons/04-races-and-locks.md\$" ||
+    fail "list: no replaces: $(cat "$TEST_TMP/out")"
+ok "list names each lesson's file and the file it replaces"
+
+# Two files with one id in one directory: a warning naming both; a
+# refused file makes list exit 1.
+cp "$TEST_TMP/mine/04-races.md" "$TEST_TMP/mine/05-races-again.md"
+PARLAB_LESSONS="$TEST_TMP/mine"
+expect_exit 0 "$PARLAB" list
+[ "$(cat "$TEST_TMP/err")" = "$TEST_TMP/mine/05-races-again.md:2: warning: duplicate id 'race-and-lock' in one directory: this file is skipped, $TEST_TMP/mine/04-races.md is used" ] ||
+    fail "same id twice in a directory: $(cat "$TEST_TMP/err")"
+cp "$bad/demo-misspelt.md" "$TEST_TMP/mine/"
+expect_exit 1 "$PARLAB" list
+grep -q "demo-misspelt.md:12: error: unknown demo 'rcae'" "$TEST_TMP/err" ||
+    fail "list: refused file not named: $(cat "$TEST_TMP/err")"
+grep -q "^1 lesson file was refused" "$TEST_TMP/err" || fail "list: $(cat "$TEST_TMP/err")"
+grep -q 'race-and-lock' "$TEST_TMP/out" || fail "list: the good lesson went missing"
+PARLAB_LESSONS="$lessons"
+ok "a second file with one id warns naming both; a refused file: exit 1"
+
 # --reset-progress forgets the saved progress file.
 mkdir -p "$XDG_STATE_HOME/parlab"
 printf 'parlab-progress 1\ngil 0 - -\n' >"$XDG_STATE_HOME/parlab/progress"
