@@ -1,251 +1,31 @@
 /*
- * lesson-check.c -- lessons as a set: the validator, the search path, the
- * list, and finding a lesson by id.
+ * lesson-check.c -- lessons as a set: the validator, the list, the dump.
  *
  * `parlab check FILE...` parses every file with lesson_read() (which keeps
  * going after an error), prints every diagnostic GNU-style, and adds the
  * one check that needs all the files at once: no two share an id.
- *
- * Lessons are found in directories, first match wins, so a teacher's copy
- * of a lesson shadows the shipped one with the same id:
- *   $PARLAB_LESSONS (a colon-separated list), $XDG_DATA_HOME/parlab/lessons
- *   (default ~/.local/share), PKGDATADIR/lessons when installed, and
- *   PARLAB_SRCDIR/lessons when it is not (run from the build tree).
- * Every *.md file in them is a lesson, except README.md.
+ * `parlab list` shows what the search path (lesson-path.c) found.
  */
 
 #include "config.h"
 
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "parlab.h"
 
-/* Is path an existing directory? */
+#define CHECK_DUMP	0x1	/* print the model too */
+#define CHECK_STRICT	0x2	/* a warning is an error */
+
+/* One pass of `parlab check` over the files; 1 if any error. */
 static int
-lesson_is_dir(const char *path)
-{
-	struct stat	st;
-
-	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-/* Add a copy of a directory to a list. */
-static void
-lesson_path_add(char ***v, size_t *n, char *dir)
-{
-	*v = xreallocarray(*v, *n + 1, sizeof **v);
-	(*v)[(*n)++] = dir;
-}
-
-/* The lesson directories, in search order (some may not exist). */
-char **
-lesson_search_path(size_t *n)
-{
-	const char	*env, *home;
-	char		**v = NULL, *dir, *copy, *p, *save = NULL;
-
-	*n = 0;
-	if ((env = getenv("PARLAB_LESSONS")) != NULL && *env != '\0') {
-		copy = xstrdup(env);
-		for (p = strtok_r(copy, ":", &save); p != NULL;
-		    p = strtok_r(NULL, ":", &save))
-			lesson_path_add(&v, n, xstrdup(p));
-		free(copy);
-	}
-	if ((env = getenv("XDG_DATA_HOME")) != NULL && *env == '/') {
-		xasprintf(&dir, "%s/parlab/lessons", env);
-		lesson_path_add(&v, n, dir);
-	} else if ((home = getenv("HOME")) != NULL && *home != '\0') {
-		xasprintf(&dir, "%s/.local/share/parlab/lessons", home);
-		lesson_path_add(&v, n, dir);
-	}
-	if (lesson_is_dir(PKGDATADIR "/lessons"))
-		lesson_path_add(&v, n, xstrdup(PKGDATADIR "/lessons"));
-	else
-		lesson_path_add(&v, n, xstrdup(PARLAB_SRCDIR "/lessons"));
-	return v;
-}
-
-/* Sort lessons by order, then id. */
-static int
-lesson_cmp(const void *a, const void *b)
-{
-	const struct lesson	*la = *(struct lesson *const *)a;
-	const struct lesson	*lb = *(struct lesson *const *)b;
-
-	if (la->order != lb->order)
-		return la->order < lb->order ? -1 : 1;
-	return strcmp(la->id, lb->id);
-}
-
-/* Sort file names. */
-static int
-lesson_name_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The *.md files of a directory, sorted, as paths. */
-static char **
-lesson_dir_files(const char *dir, size_t *n)
-{
-	DIR		*dp;
-	struct dirent	*de;
-	char		**v = NULL, *path;
-	size_t		  len;
-
-	*n = 0;
-	if ((dp = opendir(dir)) == NULL)
-		return NULL;
-	while ((de = readdir(dp)) != NULL) {
-		len = strlen(de->d_name);
-		if (len < 4 || strcmp(de->d_name + len - 3, ".md") != 0 ||
-		    strcmp(de->d_name, "README.md") == 0 ||
-		    de->d_name[0] == '.')
-			continue;
-		xasprintf(&path, "%s/%s", dir, de->d_name);
-		lesson_path_add(&v, n, path);
-	}
-	closedir(dp);
-	if (*n > 0)
-		qsort(v, *n, sizeof *v, lesson_name_cmp);
-	return v;
-}
-
-/* Move diagnostics of one file into d, naming the file. */
-static void
-lesson_diags_move(struct lesson_diags *d, struct lesson_diags *from,
-    const char *path)
-{
-	size_t	i;
-
-	if (d == NULL) {
-		lesson_diags_free(from);
-		return;
-	}
-	d->v = xreallocarray(d->v, d->n + from->n, sizeof *d->v);
-	for (i = 0; i < from->n; i++) {
-		d->v[d->n] = from->v[i];
-		if (d->v[d->n].file == NULL)
-			d->v[d->n].file = xstrdup(path);
-		d->n++;
-	}
-	d->errors += from->errors;
-	free(from->v);
-	memset(from, 0, sizeof *from);
-}
-
-/*
- * Every lesson on the search path, sorted by order then id.  A lesson with
- * errors is left out and its diagnostics go to d (each naming its file);
- * a lesson whose id an earlier directory already gave is shadowed.
- */
-struct lesson **
-lesson_find_all(size_t *n, struct lesson_diags *d)
-{
-	struct lesson	**v = NULL, *l;
-	struct lesson_diags one;
-	char		**dirs, **files;
-	size_t		  ndirs, nfiles, i, j, k;
-
-	*n = 0;
-	dirs = lesson_search_path(&ndirs);
-	for (i = 0; i < ndirs; i++) {
-		files = lesson_dir_files(dirs[i], &nfiles);
-		for (j = 0; j < nfiles; j++) {
-			memset(&one, 0, sizeof one);
-			l = lesson_load(files[j], &one);
-			lesson_diags_move(d, &one, files[j]);
-			for (k = 0; l != NULL && k < *n; k++)
-				if (strcmp(v[k]->id, l->id) == 0)
-					break;
-			if (l == NULL || k < *n) {
-				lesson_destroy(l);
-				continue;
-			}
-			v = xreallocarray(v, *n + 1, sizeof *v);
-			v[(*n)++] = l;
-		}
-		for (j = 0; j < nfiles; j++)
-			free(files[j]);
-		free(files);
-		free(dirs[i]);
-	}
-	free(dirs);
-	if (*n > 0)
-		qsort(v, *n, sizeof *v, lesson_cmp);
-	return v;
-}
-
-/* Free what lesson_find_all() returned. */
-void
-lesson_free_all(struct lesson **v, size_t n)
-{
-	size_t	i;
-
-	for (i = 0; i < n; i++)
-		lesson_destroy(v[i]);
-	free(v);
-}
-
-/*
- * The file of a lesson named by path or by id, or NULL.  A name with a '/'
- * or ending in ".md" is a path; otherwise the first file on the search
- * path with that id, even one with errors (so the TUI can say what they
- * are), and failing that a file path in the current directory.
- */
-char *
-lesson_resolve(const char *name)
-{
-	struct lesson		*l;
-	struct lesson_diags	 d;
-	struct stat		 st;
-	char			**dirs, **files, *found = NULL;
-	size_t			 ndirs, nfiles, i, j, len = strlen(name);
-
-	if (strchr(name, '/') != NULL || (len > 3 &&
-	    strcmp(name + len - 3, ".md") == 0))
-		return stat(name, &st) == 0 ? xstrdup(name) : NULL;
-	dirs = lesson_search_path(&ndirs);
-	for (i = 0; i < ndirs; i++) {
-		files = lesson_dir_files(dirs[i], &nfiles);
-		for (j = 0; j < nfiles; j++) {
-			memset(&d, 0, sizeof d);
-			l = found == NULL ? lesson_read(files[j], &d) : NULL;
-			if (l != NULL && l->id != NULL &&
-			    strcmp(l->id, name) == 0)
-				found = xstrdup(files[j]);
-			lesson_destroy(l);
-			lesson_diags_free(&d);
-			free(files[j]);
-		}
-		free(files);
-		free(dirs[i]);
-	}
-	free(dirs);
-	if (found == NULL && stat(name, &st) == 0 && S_ISREG(st.st_mode))
-		found = xstrdup(name);
-	return found;
-}
-
-/* parlab check FILE...: every problem of every file; 1 if any error. */
-int
-lesson_check_main(int argc, char **argv)
+lesson_check_files(int argc, char **argv, int flags)
 {
 	struct lesson		**v;
 	struct lesson_diags	 d;
 	size_t			 errors = 0;
-	int			 i, k, dump = 0;
+	int			 i, k;
 
-	/* --dump shows the model, so authors see what parlab understood. */
-	if (argc > 0 && strcmp(argv[0], "--dump") == 0) {
-		dump = 1;
-		argc--;
-		argv++;
-	}
 	v = xcalloc((size_t)argc, sizeof *v);
 	for (i = 0; i < argc; i++) {
 		memset(&d, 0, sizeof d);
@@ -260,8 +40,10 @@ lesson_check_main(int argc, char **argv)
 			    v[k]->id_line);
 			break;
 		}
+		if (flags & CHECK_STRICT)
+			lesson_diags_strict(&d);
 		lesson_diags_print(stderr, argv[i], &d);
-		if (dump && v[i] != NULL)
+		if ((flags & CHECK_DUMP) && v[i] != NULL)
 			lesson_dump(stdout, v[i]);
 		errors += d.errors;
 		lesson_diags_free(&d);
@@ -269,10 +51,67 @@ lesson_check_main(int argc, char **argv)
 	for (i = 0; i < argc; i++)
 		lesson_destroy(v[i]);
 	free(v);
+	fflush(stdout);
 	return errors > 0 ? 1 : 0;
 }
 
-/* List the lessons on the search path, as text or a JSON array. */
+/*
+ * parlab check [--dump] [--strict] [--watch] FILE...: every problem of
+ * every file; 1 if any error, 2 for bad usage.
+ */
+int
+lesson_check_main(int argc, char **argv)
+{
+	int	flags = 0, watch = 0;
+
+	/* --dump shows the model, so authors see what parlab understood;
+	 * --strict fails on a warning too (for CI); --watch checks again
+	 * on every save, until ^C. */
+	for (; argc > 0 && strncmp(argv[0], "--", 2) == 0; argc--, argv++) {
+		if (strcmp(argv[0], "--dump") == 0)
+			flags |= CHECK_DUMP;
+		else if (strcmp(argv[0], "--strict") == 0)
+			flags |= CHECK_STRICT;
+		else if (strcmp(argv[0], "--watch") == 0)
+			watch = 1;
+		else {
+			warnx_("check: unknown option '%s'", argv[0]);
+			return 2;
+		}
+	}
+	if (argc == 0) {
+		warnx_("check needs at least one file");
+		return 2;
+	}
+	if (watch)
+		return lesson_watch_check(argc, argv, flags,
+		    lesson_check_files);
+	return lesson_check_files(argc, argv, flags);
+}
+
+/* How many files the errors of d are in. */
+static size_t
+lesson_diags_files(const struct lesson_diags *d)
+{
+	size_t	i, k, n = 0;
+
+	for (i = 0; i < d->n; i++) {
+		if (!d->v[i].error)
+			continue;
+		for (k = 0; k < i; k++)
+			if (d->v[k].error && d->v[k].file != NULL &&
+			    d->v[i].file != NULL &&
+			    strcmp(d->v[k].file, d->v[i].file) == 0)
+				break;
+		n += k == i;
+	}
+	return n;
+}
+
+/*
+ * List the lessons on the search path, as text or a JSON array: each with
+ * its file and the file it replaces.  1 if a lesson file was refused.
+ */
 int
 lesson_list(FILE *f, int json)
 {
@@ -280,11 +119,12 @@ lesson_list(FILE *f, int json)
 	struct lesson_diags	 d;
 	struct json		 j;
 	size_t			 n, i;
+	int			 refused;
 
 	memset(&d, 0, sizeof d);
 	v = lesson_find_all(&n, &d);
 	lesson_diags_print(stderr, "?", &d);
-	lesson_diags_free(&d);
+	refused = d.errors > 0;
 	if (json) {
 		fputc('[', f);
 		for (i = 0; i < n; i++) {
@@ -305,6 +145,8 @@ lesson_list(FILE *f, int json)
 			json_string(f, v[i]->path);
 			json_key(&j, "pages");
 			fprintf(f, "%zu", v[i]->npages);
+			json_key(&j, "replaces");
+			json_string(f, v[i]->replaces ? v[i]->replaces : "");
 			fputc('}', f);
 		}
 		fputc(']', f);
@@ -313,13 +155,23 @@ lesson_list(FILE *f, int json)
 		    "of lesson files).\n", f);
 	else {
 		fputs("Lessons (parlab ID):\n", f);
-		for (i = 0; i < n; i++)
+		for (i = 0; i < n; i++) {
 			fprintf(f, "  %2d %-16s %s\n     %19s%s\n",
 			    v[i]->order, v[i]->id, v[i]->title, "",
 			    v[i]->summary ? v[i]->summary : "");
+			fprintf(f, "     %19sfile %s\n", "", v[i]->path);
+			if (v[i]->replaces != NULL)
+				fprintf(f, "     %19sreplaces %s\n", "",
+				    v[i]->replaces);
+		}
 	}
+	if (refused)
+		fprintf(stderr, "%zu lesson file%s refused: `parlab check "
+		    "FILE` says why\n", lesson_diags_files(&d),
+		    lesson_diags_files(&d) == 1 ? " was" : "s were");
+	lesson_diags_free(&d);
 	lesson_free_all(v, n);
-	return 0;
+	return refused ? 1 : 0;
 }
 
 /* Write text runs with their styles marked: _em_ **strong** `code` [a](u). */
@@ -380,6 +232,8 @@ lesson_dump(FILE *f, const struct lesson *l)
 			if (b->predict != NULL)
 				fprintf(f, " predict=%s tolerance=%g",
 				    b->predict, b->tolerance);
+			if (b->predict != NULL && b->tol_abs > 0)
+				fprintf(f, " margin=%g", b->tol_abs);
 			fputs(": ", f);
 			lesson_dump_text(f, b->text, b->ntext);
 			for (k = 0; k < b->nchoices; k++) {

@@ -100,7 +100,7 @@ fence_copy(char **lines, size_t n)
 static void
 fence_unknown_demo(struct lesson_diags *d, unsigned line, const char *name)
 {
-	char	*list = xstrdup(""), *next;
+	char	*list = xstrdup(""), *next, *near;
 	size_t	 i;
 
 	for (i = 0; demo_classes[i] != NULL; i++) {
@@ -108,8 +108,142 @@ fence_unknown_demo(struct lesson_diags *d, unsigned line, const char *name)
 		free(list);
 		list = next;
 	}
-	lesson_diag(d, line, 1, "unknown demo '%s'; demos:%s", name, list);
+	if ((near = lesson_suggest(name, list, ' ')) != NULL)
+		lesson_diag(d, line, 1, "unknown demo '%s'; did you mean '%s'? "
+		    "demos:%s", name, near, list);
+	else
+		lesson_diag(d, line, 1, "unknown demo '%s'; demos:%s", name,
+		    list);
+	free(near);
 	free(list);
+}
+
+/* The parameter of a run's demo named key, or NULL. */
+static struct param_value *
+fence_param_find(struct lesson_block *b, const char *key)
+{
+	unsigned	k;
+
+	for (k = 0; k < b->params.n; k++)
+		if (strcmp(b->params.v[k].spec->name, key) == 0)
+			return &b->params.v[k];
+	return NULL;
+}
+
+/* The parameter name of a run's demo closest to key (allocated), or NULL. */
+static char *
+fence_param_near(struct lesson_block *b, const char *key)
+{
+	char		*names = xstrdup(""), *next, *near;
+	unsigned	 k;
+
+	for (k = 0; k < b->params.n; k++) {
+		xasprintf(&next, "%s %s", names, b->params.v[k].spec->name);
+		free(names);
+		names = next;
+	}
+	near = lesson_suggest(key, names, ' ');
+	free(names);
+	return near;
+}
+
+/*
+ * Set one "key=value" of a run's demo line: a refusal in the words of
+ * `parlab run`, with the close name for a misspelt key or choice; a key
+ * given twice is a warning (the last one counts, as on the command line).
+ */
+static int
+fence_param(struct lesson_block *b, struct lesson_diags *d, unsigned line,
+    const char *kv)
+{
+	struct param_value	*v;
+	const char		*eq = strchr(kv, '=');
+	char			*key, *cause = NULL, *near = NULL;
+	int			 rc = 0;
+
+	key = xstrndup(kv, eq != NULL ? (size_t)(eq - kv) : strlen(kv));
+	if ((v = fence_param_find(b, key)) != NULL && v->set)
+		lesson_diag(d, line, 0, "%s: '%s' given twice; the last one "
+		    "counts", b->demo->name, key);
+	if (params_set(&b->params, kv, &cause) != 0) {
+		if (v == NULL && eq != NULL)
+			near = fence_param_near(b, key);
+		else if (v != NULL && v->spec->type == PARAM_CHOICE &&
+		    eq != NULL)
+			near = lesson_suggest(eq + 1, v->spec->choices, '|');
+		if (near != NULL)
+			lesson_diag(d, line, 1, "%s: %s; did you mean '%s'?",
+			    b->demo->name, cause, near);
+		else
+			lesson_diag(d, line, 1, "%s: %s", b->demo->name, cause);
+		rc = -1;
+	}
+	free(near);
+	free(cause);
+	free(key);
+	return rc;
+}
+
+/*
+ * The words from w[k] that make one "key=value" (written "key = value",
+ * "key= value" or "key =value": one mistake, said once), joined in *kv;
+ * returns how many words it took.
+ */
+static size_t
+fence_join(char **w, size_t nw, size_t k, char **kv, struct lesson_diags *d,
+    unsigned line, const char *demo)
+{
+	size_t	len = strlen(w[k]), took = 1;
+
+	if (k + 2 < nw && strcmp(w[k + 1], "=") == 0 &&
+	    strchr(w[k], '=') == NULL) {
+		xasprintf(kv, "%s=%s", w[k], w[k + 2]);
+		took = 3;
+	} else if (k + 1 < nw && len > 1 && w[k][len - 1] == '=' &&
+	    strchr(w[k], '=') == w[k] + len - 1 &&
+	    strchr(w[k + 1], '=') == NULL) {
+		xasprintf(kv, "%s%s", w[k], w[k + 1]);
+		took = 2;
+	} else if (k + 1 < nw && w[k + 1][0] == '=' && w[k + 1][1] != '\0' &&
+	    strchr(w[k], '=') == NULL) {
+		xasprintf(kv, "%s%s", w[k], w[k + 1]);
+		took = 2;
+	} else {
+		*kv = xstrdup(w[k]);
+		return 1;
+	}
+	lesson_diag(d, line, 1, "%s: write '%s' with no spaces around '='",
+	    demo, *kv);
+	return took;
+}
+
+/* Warn of a run far longer than a class can wait for: a minute or more. */
+static void
+fence_long_run(struct lesson_block *b, struct lesson_diags *d, unsigned line)
+{
+	const struct param_value	*v;
+	const char			*name;
+	size_t				 len;
+	unsigned			 k;
+	double				 s;
+
+	for (k = 0; k < b->params.n; k++) {
+		v = &b->params.v[k];
+		name = v->spec->name;
+		len = strlen(name);
+		if (!v->set || len < 3 || v->spec->type != PARAM_INT)
+			continue;
+		if (strcmp(name + len - 3, "_ms") == 0)
+			s = v->num / 1e3;
+		else if (strcmp(name + len - 3, "_us") == 0)
+			s = v->num / 1e6;
+		else
+			continue;
+		if (s >= 60)
+			lesson_diag(d, line, 0, "%s: %s=%s is %.0f s of work; "
+			    "keep a run classroom-sized (a few seconds)",
+			    b->demo->name, name, v->text, s);
+	}
 }
 
 /* The knobs line of a run block: each must be a parameter of the demo. */
@@ -118,7 +252,7 @@ fence_knobs(struct lesson_block *b, struct lesson_diags *d, unsigned line,
     const char *rest)
 {
 	struct params	 tmp;
-	char		**w, *kv, *cause;
+	char		**w, *kv, *cause, *near;
 	size_t		  n, i, k;
 	int		  known;
 
@@ -138,9 +272,14 @@ fence_knobs(struct lesson_block *b, struct lesson_diags *d, unsigned line,
 			tmp = b->params;
 			cause = NULL;
 			xasprintf(&kv, "%s=", w[i]);
-			if (params_set(&tmp, kv, &cause) != 0)
+			near = fence_param_near(b, w[i]);
+			if (params_set(&tmp, kv, &cause) != 0 && near != NULL)
+				lesson_diag(d, line, 1, "%s: knobs: %s; did you "
+				    "mean '%s'?", b->demo->name, cause, near);
+			else if (cause != NULL)
 				lesson_diag(d, line, 1, "%s: knobs: %s",
 				    b->demo->name, cause);
+			free(near);
 			free(cause);
 			free(kv);
 			continue;
@@ -166,8 +305,8 @@ fence_run(struct lesson *l, struct lesson_diags *d, char **lines,
 {
 	struct lesson_block	*b;
 	const char		*s;
-	char			**w = NULL, *cause;
-	size_t			 i, k, nw = 0;
+	char			**w = NULL, *cause, *kv;
+	size_t			 i, k, nw = 0, took;
 	int			 have_demo = 0, have_knobs = 0, bad;
 
 	b = lesson_block_add(l, LBLOCK_RUN, line);
@@ -199,14 +338,13 @@ fence_run(struct lesson *l, struct lesson_diags *d, char **lines,
 			continue;
 		}
 		params_init(&b->params, b->demo->params);
-		for (k = 1, bad = 0; k < nw; k++) {
-			cause = NULL;
-			if (params_set(&b->params, w[k], &cause) != 0) {
-				lesson_diag(d, at[i], 1, "%s: %s",
-				    b->demo->name, cause);
+		for (k = 1, bad = 0; k < nw; k += took) {
+			took = fence_join(w, nw, k, &kv, d, at[i],
+			    b->demo->name);
+			bad |= took > 1;
+			if (fence_param(b, d, at[i], kv) != 0)
 				bad = 1;
-			}
-			free(cause);
+			free(kv);
 		}
 		/* Rules across parameters, as `parlab run` applies them. */
 		cause = NULL;
@@ -215,6 +353,8 @@ fence_run(struct lesson *l, struct lesson_diags *d, char **lines,
 			lesson_diag(d, at[i], 1, "%s: %s", b->demo->name,
 			    cause);
 		free(cause);
+		if (!bad)
+			fence_long_run(b, d, at[i]);
 		fence_words_free(w, nw);
 		if (have_knobs)
 			lesson_diag(d, at[i], 1, "the knobs: line comes after "
@@ -247,22 +387,35 @@ fence_take_text(struct lesson_text **v, size_t *n, struct lesson_block *b,
 	b->ntext = 0;
 }
 
-/* Parse "tolerance: 20%" (or a fraction, 0.2) into *tol. */
+/*
+ * Parse "tolerance:": "20%" (relative to the figure; "0%" asks for it
+ * exactly) or "±0.5" / "+-0.5" (absolute, for figures near 0).  Returns -1
+ * for a bare number, whose meaning a reader cannot guess, -2 for anything
+ * else that is not a tolerance.  Numbers are read whatever the locale.
+ */
 static int
-fence_tolerance(const char *s, double *tol)
+fence_tolerance(const char *s, struct lesson_block *b)
 {
-	char	*end;
-	double	 v;
+	const char	*end;
+	double		 v;
+	int		 abs = 0;
 
-	errno = 0;
-	v = strtod(s, &end);
-	if (end == s || errno != 0 || !isfinite(v))
+	if (strncmp(s, "\xc2\xb1", 2) == 0 || strncmp(s, "+-", 2) == 0) {
+		s = fence_skip(s + 2);
+		abs = 1;
+	}
+	if (*s == '-' || *s == '+' || lesson_number(s, &v, &end) != 0)
+		return -2;
+	if (!abs && *fence_skip(end) == '\0')
 		return -1;
-	if (*end == '%')
-		v /= 100, end++;
-	if (*fence_skip(end) != '\0' || v <= 0 || v > 10)
-		return -1;
-	*tol = v;
+	if (!abs && *(end = fence_skip(end)) == '%')
+		end++;
+	else if (!abs)
+		return -2;
+	if (*fence_skip(end) != '\0' || v < 0 || (!abs && v > 1000))
+		return -2;
+	b->tolerance = abs ? 0 : v / 100;
+	b->tol_abs = abs ? v : 0;
 	return 0;
 }
 
@@ -277,6 +430,24 @@ fence_metric_ok(const char *s)
 		    *p == '_'))
 			return 0;
 	return p != s;
+}
+
+/* Refuse a metric name, suggesting its lower-case form if that is one. */
+static void
+fence_bad_metric(struct lesson_diags *d, unsigned line, const char *name)
+{
+	char	*lower = xstrdup(name), *p;
+
+	for (p = lower; *p != '\0'; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	if (fence_metric_ok(lower))
+		lesson_diag(d, line, 1, "predict: '%s' is not a metric name; "
+		    "did you mean '%s'?", name, lower);
+	else
+		lesson_diag(d, line, 1, "predict: '%s' is not a metric name "
+		    "(such as speedup or lost)", name);
+	free(lower);
 }
 
 /*
@@ -304,6 +475,13 @@ fence_ask_blocks(struct lesson_block *b, struct lesson_diags *d,
 				bad++;
 				break;
 			}
+			if (ib->ntext == 0)
+				lesson_diag(d, ib->line, 1, "a choice has no "
+				    "text: write it after '- [ ] '");
+			if (b->nchoices == LESSON_MAX_CHOICES)
+				lesson_diag(d, ib->line, 1, "an ask has at most "
+				    "%d choices (answered with keys 1 to %d)",
+				    LESSON_MAX_CHOICES, LESSON_MAX_CHOICES);
 			b->choices = xreallocarray(b->choices, b->nchoices + 1,
 			    sizeof *b->choices);
 			c = &b->choices[b->nchoices++];
@@ -315,18 +493,10 @@ fence_ask_blocks(struct lesson_block *b, struct lesson_diags *d,
 			fence_take_text(&b->explain, &b->nexplain, ib, "\n");
 			break;
 		case LBLOCK_CODE:
-			/* An empty listing has a language but no lines. */
-			if (b->lines != NULL || b->lang != NULL) {
-				lesson_diag(d, ib->line, 1, "an ask holds at "
-				    "most one code listing");
-				break;
-			}
-			b->lang = ib->lang;
-			b->lines = ib->lines;
-			b->nlines = ib->nlines;
-			ib->lang = NULL;
-			ib->lines = NULL;
-			ib->nlines = 0;
+			/* The question box draws text only. */
+			lesson_diag(d, ib->line, 1, "an ask cannot hold a code "
+			    "listing (it would not be shown): put it above the "
+			    "ask");
 			break;
 		default:
 			lesson_diag(d, ib->line, 1, "an ask holds a question, "
@@ -350,6 +520,7 @@ fence_ask(struct lesson *l, struct lesson_diags *d, char **lines,
 	const char		*s;
 	size_t			 i, len = 0, k, right = 0, bad;
 	unsigned		 tol_line = 0;
+	int			 rc;
 
 	b = lesson_block_add(l, LBLOCK_ASK, line);
 	b->tolerance = 0.1;
@@ -365,17 +536,20 @@ fence_ask(struct lesson *l, struct lesson_diags *d, char **lines,
 			free(b->predict);
 			b->predict = xstrdup(fence_skip(s + 8));
 			if (!fence_metric_ok(b->predict))
-				lesson_diag(d, at[i], 1, "predict: '%s' is not "
-				    "a metric name (such as speedup or lost)",
-				    b->predict);
+				fence_bad_metric(d, at[i], b->predict);
 			s = "";	/* keep the line, for the line numbers */
 		} else if (strncmp(s, "tolerance:", 10) == 0) {
 			tol_line = at[i];
-			if (fence_tolerance(fence_skip(s + 10),
-			    &b->tolerance) != 0)
+			s = fence_skip(s + 10);
+			if ((rc = fence_tolerance(s, b)) == -1)
+				lesson_diag(d, at[i], 1, "tolerance: '%s' has no "
+				    "unit: write '%s%%' (a percentage of the "
+				    "figure) or '\xc2\xb1%s' (an absolute margin, "
+				    "also '+-%s')", s, s, s, s);
+			else if (rc != 0)
 				lesson_diag(d, at[i], 1, "tolerance: '%s' is not "
-				    "a percentage above 0, such as 20%%",
-				    fence_skip(s + 10));
+				    "a percentage such as 20%% nor an absolute "
+				    "margin such as \xc2\xb1" "0.5 or +-0.5", s);
 			s = "";
 		} else
 			s = lines[i];

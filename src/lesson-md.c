@@ -22,9 +22,11 @@
 
 #include "config.h"
 
+#include <ctype.h>
 #include <md4c.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "parlab.h"
 
@@ -246,12 +248,66 @@ walk_is_fence(const struct lesson_src *src, size_t idx, char c)
 	return n >= 3 && s == e;
 }
 
+/*
+ * The file line of a line inside a fenced block that opens another fence
+ * of the same kind (at least as long, with a name), or 0.  It means this
+ * block was never closed: the other block's closing line closed it.
+ */
+static unsigned
+walk_inner_fence(const struct walk *w)
+{
+	const char	*s, *e;
+	size_t		 i, open = 0;
+
+	s = w->src->base + w->src->starts[w->code_idx];
+	e = w->src->base + w->src->starts[w->code_idx + 1];
+	while (s < e && (*s == ' ' || *s == '\t' || *s == '>'))
+		s++;
+	while (s < e && *s == w->fence)
+		s++, open++;
+	for (i = 0; i < w->nlines; i++) {
+		s = w->lines[i];
+		while (*s == ' ')
+			s++;
+		for (e = s; *e == w->fence; e++)
+			;
+		if ((size_t)(e - s) < open || e - s < 3)
+			continue;
+		while (*e == ' ')
+			e++;
+		if (*e != '\0' && (w->fence != '`' || strchr(e, '`') == NULL))
+			return w->lines_at[i];
+	}
+	return 0;
+}
+
+/* Refuse a code block named like a parlab block (notes, Run, asks). */
+static void
+walk_near_fence(struct walk *w)
+{
+	static const char	*languages = " awk asm none node ";
+	char			*near, *pad;
+
+	xasprintf(&pad, " %s ", w->lang);
+	near = strstr(languages, pad) == NULL ?
+	    lesson_suggest(w->lang, "run ask note pause", ' ') : NULL;
+	if (near != NULL)
+		lesson_diag(w->d, w->code_line, 1, "unknown block '%c%c%c%s': "
+		    "did you mean '%c%c%c%s'? As a code listing its text is "
+		    "shown to students", w->fence, w->fence, w->fence, w->lang,
+		    w->fence, w->fence, w->fence, near);
+	free(near);
+	free(pad);
+}
+
 /* Finish a code block: check its fence, then keep it or act on it. */
 static void
 walk_code_end(struct walk *w)
 {
 	struct lesson_block	*b;
 	size_t			 i, close_idx;
+	unsigned		 inner;
+	int			 open = 0;
 
 	if (w->cl.len > 0) {	/* a last line with no newline */
 		w->lines = xreallocarray(w->lines, w->nlines + 1,
@@ -261,19 +317,30 @@ walk_code_end(struct walk *w)
 		w->lines_at[w->nlines] = w->cl_at;
 		w->lines[w->nlines++] = walk_buf_take(&w->cl);
 	}
+	/* One error at the opening fence; its lines are then not acted on,
+	 * so they add no errors of their own. */
 	if (w->fence != 0) {
 		close_idx = w->code_idx + 1 + w->nlines;
-		if (!walk_is_fence(w->src, close_idx, w->fence))
+		if ((inner = walk_inner_fence(w)) != 0)
+			lesson_diag(w->d, w->code_line, 1, "unterminated %c%c%c "
+			    "fence: the fence on line %u opens inside it; close "
+			    "this one with a line of %c%c%c", w->fence, w->fence,
+			    w->fence, inner, w->fence, w->fence, w->fence);
+		if (!walk_is_fence(w->src, close_idx, w->fence) && inner == 0)
 			lesson_diag(w->d, w->code_line, 1, "unterminated %c%c%c "
 			    "fence: close it with a line of %c%c%c",
 			    w->fence, w->fence, w->fence, w->fence, w->fence,
 			    w->fence);
-		else {
+		open = inner != 0 || !walk_is_fence(w->src, close_idx, w->fence);
+		if (walk_is_fence(w->src, close_idx, w->fence)) {
 			w->last = close_idx;
 			w->line = lesson_src_lineno(w->src, close_idx);
 		}
 	}
-	if (w->top && w->lang != NULL && lesson_fence_kind(w->lang) >= 0) {
+	if (w->top && w->lang != NULL && lesson_fence_kind(w->lang) < 0)
+		walk_near_fence(w);
+	if (w->top && w->lang != NULL && lesson_fence_kind(w->lang) >= 0 &&
+	    !open) {
 		lesson_fence(w->l, w->d, w->lang, w->lines, w->lines_at,
 		    w->nlines, w->code_line);
 		for (i = 0; i < w->nlines; i++)
@@ -421,6 +488,7 @@ static void
 walk_html_end(struct walk *w)
 {
 	char	*s = walk_buf_take(&w->html), *p, *e;
+	int	 exact;
 
 	for (p = s; *p == ' ' || *p == '\t' || *p == '\n'; p++)
 		;
@@ -431,12 +499,19 @@ walk_html_end(struct walk *w)
 	if (strncmp(p, "<!--", 4) == 0) {
 		for (p += 4; *p == ' ' || *p == '-'; p++)
 			;
-		if (strncmp(p, "pause", 5) == 0) {
+		/* "PAUSE" or "pause here" would be a remark, silently. */
+		if (strncasecmp(p, "pause", 5) == 0 &&
+		    !isalnum((unsigned char)p[5])) {
+			exact = strncmp(p, "pause", 5) == 0;
 			for (p += 5; *p == ' ' || *p == '-'; p++)
 				;
-			if (strcmp(p, ">") == 0)
+			if (exact && strcmp(p, ">") == 0)
 				lesson_block_add(w->l, LBLOCK_PAUSE,
 				    w->html_line);
+			else
+				lesson_diag(w->d, w->html_line, 1, "this comment "
+				    "is not a pause: write it '<!-- pause -->', "
+				    "in lower case and alone");
 		}
 		/* Any other comment is the author's own remark. */
 	} else
@@ -545,6 +620,34 @@ walk_enter_block(MD_BLOCKTYPE type, void *detail, void *arg)
 	return 0;
 }
 
+/*
+ * A heading just ended: if it is text underlined by a "---" line, the
+ * author most likely meant a page break (and the pages on either side
+ * merge), since a blank line was all it lacked.
+ */
+static void
+walk_setext(struct walk *w)
+{
+	const char	*s, *e;
+	size_t		 idx = w->last + 1;
+
+	if (!w->top || idx >= w->src->nlines)
+		return;
+	s = w->src->base + w->src->starts[w->last];
+	while (*s == ' ')
+		s++;
+	if (*s == '#')
+		return;		/* "## Title": the line below is a break */
+	s = w->src->base + w->src->starts[idx];
+	e = w->src->base + w->src->starts[idx + 1];
+	while (e > s && (e[-1] == '\n' || e[-1] == '\r' || e[-1] == ' '))
+		e--;
+	if (e - s == 3 && strncmp(s, "---", 3) == 0)
+		lesson_diag(w->d, lesson_src_lineno(w->src, idx), 1, "text "
+		    "right above '---' makes it a heading's underline, not a "
+		    "page break: leave a blank line before '---'");
+}
+
 /* md4c: a block ends. */
 static int
 walk_leave_block(MD_BLOCKTYPE type, void *detail, void *arg)
@@ -563,8 +666,12 @@ walk_leave_block(MD_BLOCKTYPE type, void *detail, void *arg)
 		w->nlists--;
 		w->cur = -1;
 		break;
-	case MD_BLOCK_LI:
 	case MD_BLOCK_H:
+		if (((MD_BLOCK_H_DETAIL *)detail)->level == 2)
+			walk_setext(w);
+		w->cur = -1;
+		break;
+	case MD_BLOCK_LI:
 	case MD_BLOCK_P:
 		w->cur = -1;
 		break;

@@ -5,10 +5,9 @@
  * -> text runs) before anything is drawn, as mdp does; the TUI only reads
  * it.  Parsing goes in passes over one private copy of the bytes:
  *
- *   1. bytes: refuse a file over 1 MiB or one holding a NUL byte outright
- *      (nothing else is said about it); report each line over 4096 bytes
- *      and each line with invalid UTF-8, and replace bad bytes with '?' so
- *      the later passes only ever see valid UTF-8;
+ *   1. bytes (lesson-src.c): refuse a file that cannot be text outright,
+ *      report long lines, bad UTF-8 and CR-only line ends, and repair them
+ *      so the later passes only ever see valid UTF-8 in LF lines;
  *   2. the front matter (`---`, `key: value` lines, `---`), by hand: it is
  *      not Markdown;
  *   3. the body, with md4c (lesson-md.c), whose text pointers point into
@@ -29,13 +28,11 @@
 
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "parlab.h"
 
@@ -66,6 +63,15 @@ lesson_diag(struct lesson_diags *d, unsigned line, int error,
 		d->errors++;
 }
 
+/* Are two diagnostics about the same file (NULL: the one being read)? */
+static int
+lesson_diag_same_file(const struct lesson_diag *a, const struct lesson_diag *b)
+{
+	if (a->file == NULL || b->file == NULL)
+		return a->file == b->file;
+	return strcmp(a->file, b->file) == 0;
+}
+
 /* Print the diagnostics as GNU-style "FILE:LINE: error: ...", by line. */
 void
 lesson_diags_print(FILE *f, const char *path, const struct lesson_diags *d)
@@ -82,7 +88,7 @@ lesson_diags_print(FILE *f, const char *path, const struct lesson_diags *d)
 	for (i = 0; i < d->n; i++) {
 		t = &d->v[i];
 		for (j = i; j > 0 && v[j - 1]->line > t->line &&
-		    v[j - 1]->file == t->file; j--)
+		    lesson_diag_same_file(v[j - 1], t); j--)
 			v[j] = v[j - 1];
 		v[j] = t;
 	}
@@ -96,6 +102,112 @@ lesson_diags_print(FILE *f, const char *path, const struct lesson_diags *d)
 		    v[i]->msg);
 	}
 	free(v);
+}
+
+/* Parse a decimal number ("12", "0.5", "1e3") whatever the locale's point. */
+int
+lesson_number(const char *s, double *v, const char **end)
+{
+	const char	*p = s;
+	double		 x = 0, scale = 1;
+	int		 digits = 0, neg = 0, e = 0, eneg = 0;
+
+	if (*p == '-' || *p == '+')
+		neg = *p++ == '-';
+	for (; isdigit((unsigned char)*p); p++, digits++)
+		x = x * 10 + (*p - '0');
+	if (*p == '.')
+		for (p++; isdigit((unsigned char)*p); p++, digits++) {
+			scale /= 10;
+			x += (*p - '0') * scale;
+		}
+	if (digits == 0)
+		return -1;
+	if ((*p == 'e' || *p == 'E') && (isdigit((unsigned char)p[1]) ||
+	    ((p[1] == '-' || p[1] == '+') && isdigit((unsigned char)p[2])))) {
+		if (*++p == '-' || *p == '+')
+			eneg = *p++ == '-';
+		for (; isdigit((unsigned char)*p); p++)
+			if (e < 1000)
+				e = e * 10 + (*p - '0');
+		x *= pow(10, eneg ? -e : e);
+	}
+	*v = neg ? -x : x;
+	*end = p;
+	return isfinite(*v) ? 0 : -1;
+}
+
+/* The edit distance of a and b, transpositions counting one, case ignored. */
+static size_t
+lesson_distance(const char *a, const char *b)
+{
+	size_t	la = strlen(a), lb = strlen(b), i, j, c, v;
+	size_t	d[65][65];
+
+	if (la > 64 || lb > 64)
+		return (size_t)-1;
+	for (i = 0; i <= la; i++)
+		d[i][0] = i;
+	for (j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (i = 1; i <= la; i++)
+		for (j = 1; j <= lb; j++) {
+			c = tolower((unsigned char)a[i - 1]) !=
+			    tolower((unsigned char)b[j - 1]);
+			v = d[i - 1][j - 1] + c;
+			if (d[i - 1][j] + 1 < v)
+				v = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < v)
+				v = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < v)
+				v = d[i - 2][j - 2] + 1;
+			d[i][j] = v;
+		}
+	return d[la][lb];
+}
+
+/*
+ * The name in list (names separated by sep) closest to word, allocated, or
+ * NULL if none is close: one edit for a short word, two for a longer one;
+ * a name that differs from word only in case is always close.
+ */
+char *
+lesson_suggest(const char *word, const char *list, char sep)
+{
+	const char	*p, *e;
+	char		*name, *best = NULL;
+	size_t		 d, best_d, limit = strlen(word) <= 4 ? 1 : 2;
+
+	best_d = limit + 1;
+	for (p = list; *p != '\0'; p = *e != '\0' ? e + 1 : e) {
+		while (*p == sep || *p == ' ')
+			p++;
+		for (e = p; *e != '\0' && *e != sep; e++)
+			;
+		if (e == p)
+			continue;
+		name = xstrndup(p, (size_t)(e - p));
+		d = lesson_distance(word, name);
+		if (d < best_d && strcmp(word, name) != 0) {
+			free(best);
+			best = name;
+			best_d = d;
+		} else
+			free(name);
+	}
+	return best;
+}
+
+/* Make every warning an error (`parlab check --strict`). */
+void
+lesson_diags_strict(struct lesson_diags *d)
+{
+	size_t	i;
+
+	for (i = 0; i < d->n; i++)
+		d->v[i].error = 1;
+	d->errors = d->n;
 }
 
 /* Free the diagnostics and empty the list. */
@@ -165,6 +277,7 @@ lesson_destroy(struct lesson *l)
 	free(l->title);
 	free(l->summary);
 	free(l->level);
+	free(l->replaces);
 	free(l);
 }
 
@@ -202,233 +315,29 @@ lesson_block_add(struct lesson *l, enum lesson_block_type type,
 	return b;
 }
 
-/* The length of the valid UTF-8 sequence at s (n bytes left), or 0. */
-static size_t
-lesson_utf8_len(const unsigned char *s, size_t n)
-{
-	size_t		len, i;
-	uint32_t	c;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2, c = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3, c = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4, c = s[0] & 0x07;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	/* Overlong forms, surrogates and code points past U+10FFFF. */
-	if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
-	    (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
-		return 0;
-	return len;
-}
-
-/*
- * Copy n bytes of text without control characters or escape sequences.
- * A tab becomes spaces up to the next multiple of tabs (one space if tabs
- * is 0).  *stripped (if not NULL) is set when anything was removed.
- */
-char *
-lesson_clean(const char *in, size_t n, int tabs, int *stripped)
-{
-	const unsigned char	*s = (const unsigned char *)in;
-	char			*out = xmalloc(n * (tabs > 0 ? tabs : 1) + 1);
-	size_t			 i = 0, o = 0, col = 0, len;
-
-	while (i < n) {
-		if (s[i] == '\t') {
-			do
-				out[o++] = ' ';
-			while (tabs > 0 && ++col % tabs != 0);
-			i++;
-			continue;
-		}
-		if (s[i] == 0x1b) {
-			/* ESC [ ... final, ESC ] ... BEL or ST, ESC x. */
-			if (stripped != NULL)
-				*stripped = 1;
-			i++;
-			if (i < n && s[i] == '[') {
-				for (i++; i < n && s[i] >= 0x20 && s[i] < 0x40;
-				    i++)
-					;
-				if (i < n && s[i] >= 0x40 && s[i] < 0x7f)
-					i++;
-			} else if (i < n && (s[i] == ']' || s[i] == 'P' ||
-			    s[i] == '_' || s[i] == '^')) {
-				for (i++; i < n && s[i] != 0x07 && s[i] != 0x1b;
-				    i++)
-					;
-				if (i < n && s[i] == 0x07)
-					i++;
-				else if (i + 1 < n && s[i + 1] == '\\')
-					i += 2;
-			} else if (i < n && s[i] >= 0x20 && s[i] < 0x7f)
-				i++;
-			continue;
-		}
-		if (s[i] < 0x20 || s[i] == 0x7f ||
-		    (s[i] == 0xc2 && i + 1 < n && s[i + 1] >= 0x80 &&
-		    s[i + 1] <= 0x9f)) {
-			/* C0, DEL and C1 (U+0080-U+009F, two bytes). */
-			if (stripped != NULL)
-				*stripped = 1;
-			i += s[i] == 0xc2 ? 2 : 1;
-			continue;
-		}
-		len = lesson_utf8_len(s + i, n - i);
-		if (len == 0) {
-			out[o++] = '?';
-			i++;
-		} else {
-			memcpy(out + o, s + i, len);
-			o += len;
-			i += len;
-		}
-		col++;
-	}
-	out[o] = '\0';
-	return out;
-}
-
-/* Find the line starts of buf; the result has *nlines + 1 entries. */
-static size_t *
-lesson_line_starts(const char *buf, size_t len, size_t *nlines)
-{
-	size_t	*starts, n = 1, i, k = 1;
-
-	for (i = 0; i < len; i++)
-		if (buf[i] == '\n' && i + 1 < len)
-			n++;
-	starts = xreallocarray(NULL, n + 1, sizeof *starts);
-	starts[0] = 0;
-	for (i = 0; i < len; i++)
-		if (buf[i] == '\n' && i + 1 < len)
-			starts[k++] = i + 1;
-	starts[n] = len;
-	*nlines = n;
-	return starts;
-}
-
-/* Make a source over buf: line i (from 0) is file line map[i] or first+i. */
-void
-lesson_src_init(struct lesson_src *src, const char *buf, size_t len,
-    const unsigned *map, unsigned first)
-{
-	src->base = buf;
-	src->len = len;
-	src->starts = lesson_line_starts(buf, len, &src->nlines);
-	src->map = map;
-	src->first = first;
-}
-
-/* Free what lesson_src_init() made. */
-void
-lesson_src_free(struct lesson_src *src)
-{
-	free(src->starts);
-}
-
-/* The index (from 0) of the source line holding byte offset off. */
-size_t
-lesson_src_index(const struct lesson_src *src, size_t off)
-{
-	size_t	lo = 0, hi = src->nlines, mid;
-
-	/* The last line whose start is <= off: a binary search. */
-	while (hi - lo > 1) {
-		mid = lo + (hi - lo) / 2;
-		if (src->starts[mid] <= off)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-/* The file line of a source line index. */
-unsigned
-lesson_src_lineno(const struct lesson_src *src, size_t idx)
-{
-	if (idx >= src->nlines)
-		idx = src->nlines - 1;
-	return src->map != NULL ? src->map[idx] : src->first + (unsigned)idx;
-}
-
-/* The file line of a pointer into the source, or 0 if it points elsewhere. */
-unsigned
-lesson_src_line(const struct lesson_src *src, const char *p)
-{
-	if (p == NULL || p < src->base || p > src->base + src->len)
-		return 0;
-	return lesson_src_lineno(src, lesson_src_index(src,
-	    (size_t)(p - src->base)));
-}
-
-/*
- * Pass 1: check the bytes.  Returns -1 when the file cannot be a lesson at
- * all (too large, not text); otherwise repairs buf in place.
- */
+/* Is source line idx exactly mark ("---", "..."), trailing blanks allowed? */
 static int
-lesson_check_bytes(char *buf, size_t len, struct lesson_diags *d)
+lesson_line_is(const struct lesson_src *src, size_t idx, const char *mark)
 {
-	unsigned char	*s = (unsigned char *)buf;
-	const char	*nul;
-	size_t		 i, start = 0, k, n, bad;
-	unsigned	 line = 1;
+	const char	*s = src->base + src->starts[idx];
+	const char	*e = src->base + src->starts[idx + 1];
 
-	if (len > LESSON_MAX_BYTES) {
-		lesson_diag(d, 0, 1, "file is too large (%zu bytes; the "
-		    "limit is 1 MiB)", len);
-		return -1;
-	}
-	if ((nul = memchr(buf, '\0', len)) != NULL) {
-		for (i = 0; buf + i < nul; i++)
-			line += buf[i] == '\n';
-		lesson_diag(d, line, 1, "not a text file (NUL byte at "
-		    "offset %zu)", (size_t)(nul - buf));
-		return -1;
-	}
-	for (i = 0; i <= len; i++) {
-		if (i < len && buf[i] != '\n')
-			continue;
-		if (i - start > LESSON_MAX_LINE)
-			lesson_diag(d, line, 1, "line is too long (%zu bytes; "
-			    "the limit is %d)", i - start, LESSON_MAX_LINE);
-		for (k = start, bad = 0; k < i; k += n) {
-			if ((n = lesson_utf8_len(s + k, i - k)) != 0)
-				continue;
-			if (!bad)
-				lesson_diag(d, line, 1, "invalid UTF-8 (byte "
-				    "0x%02x at column %zu)", s[k],
-				    k - start + 1);
-			bad = 1;
-			s[k] = '?';
-			n = 1;
-		}
-		start = i + 1;
-		line++;
-	}
-	return 0;
-}
-
-/* Is line [s, e) exactly "---" (trailing blanks and a CR allowed)? */
-static int
-lesson_is_dashes(const char *s, const char *e)
-{
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' ||
+	    e[-1] == '\n'))
 		e--;
-	return e - s == 3 && strncmp(s, "---", 3) == 0;
+	return e - s == 3 && strncmp(s, mark, 3) == 0;
+}
+
+/* Is source line idx blank? */
+static int
+lesson_line_blank(const struct lesson_src *src, size_t idx)
+{
+	const char	*s = src->base + src->starts[idx];
+	const char	*e = src->base + src->starts[idx + 1];
+
+	while (s < e && (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n'))
+		s++;
+	return s == e;
 }
 
 /* Is id made of letters, digits, '-' and '_' only? */
@@ -444,14 +353,31 @@ lesson_id_ok(const char *id)
 	return p != id && p - id <= 64;
 }
 
+/* Warn of a front matter key parlab does not know, with a likely one. */
+static void
+lesson_front_unknown(const char *key, unsigned line, struct lesson_diags *d)
+{
+	static const char	*known = "id title summary order level autoplay";
+	char			*near = lesson_suggest(key, known, ' ');
+
+	if (near != NULL)
+		lesson_diag(d, line, 0, "unknown front matter key '%s'; did you "
+		    "mean '%s'?", key, near);
+	else
+		lesson_diag(d, line, 0, "unknown front matter key '%s'; known: "
+		    "id, title, summary, order, level, autoplay", key);
+	free(near);
+}
+
 /* Store one front matter "key: value" in the lesson. */
 static void
 lesson_front_key(struct lesson *l, const char *key, char *value,
     unsigned line, struct lesson_diags *d)
 {
-	char	**slot = NULL, *end;
-	double	  v;
-	long	  n;
+	char		**slot = NULL, *end;
+	const char	 *vend;
+	double		  v;
+	long		  n;
 
 	if (strcmp(key, "id") == 0) {
 		l->id_line = line;
@@ -462,8 +388,12 @@ lesson_front_key(struct lesson *l, const char *key, char *value,
 			return;
 		}
 		slot = &l->id;
-	} else if (strcmp(key, "title") == 0)
+	} else if (strcmp(key, "title") == 0) {
+		if (*value == '\0')
+			lesson_diag(d, line, 1, "empty title: the menu and the "
+			    "lesson's heading show it");
 		slot = &l->title;
+	}
 	else if (strcmp(key, "summary") == 0)
 		slot = &l->summary;
 	else if (strcmp(key, "level") == 0)
@@ -486,91 +416,114 @@ lesson_front_key(struct lesson *l, const char *key, char *value,
 		else
 			l->order = (int)n;
 	} else if (strcmp(key, "autoplay") == 0) {
-		errno = 0;
-		v = strtod(value, &end);
-		if (*value == '\0' || *end != '\0' || errno != 0 ||
-		    !isfinite(v) || v < 0 || v > 3600)
+		if (lesson_number(value, &v, &vend) != 0 || *vend != '\0' ||
+		    v < 0 || v > 3600)
 			lesson_diag(d, line, 1, "autoplay=%s: not a number of "
 			    "seconds from 0 to 3600", value);
 		else
 			l->autoplay = v;
 	} else
-		lesson_diag(d, line, 0, "unknown front matter key '%s'; "
-		    "known: id, title, summary, order, level, autoplay", key);
+		lesson_front_unknown(key, line, d);
 	free(value);
+}
+
+/* Parse front matter line idx as "key: value"; 0 if it is not one. */
+static int
+lesson_front_line(struct lesson *l, const struct lesson_src *src, size_t idx,
+    struct lesson_diags *d)
+{
+	const char	*s, *e, *colon, *k0, *k1, *v0, *v1;
+	char		*key;
+
+	s = src->base + src->starts[idx];
+	e = src->base + src->starts[idx + 1];
+	if (e > s && e[-1] == '\n')
+		e--;
+	for (k0 = s; k0 < e && (*k0 == ' ' || *k0 == '\t'); k0++)
+		;
+	if (k0 == e || *k0 == '#' || (e - k0 == 1 && *k0 == '\r'))
+		return 1;	/* a blank line or a comment */
+	colon = memchr(k0, ':', (size_t)(e - k0));
+	for (k1 = colon; k1 != NULL && k1 > k0 && k1[-1] == ' '; k1--)
+		;
+	if (colon == NULL || k1 == k0)
+		return 0;
+	for (v0 = colon + 1; v0 < e && (*v0 == ' ' || *v0 == '\t'); v0++)
+		;
+	for (v1 = e; v1 > v0 && (v1[-1] == ' ' || v1[-1] == '\t' ||
+	    v1[-1] == '\r'); v1--)
+		;
+	/* A value may be quoted, as in YAML, to keep a '#' or ':'. */
+	if (v1 - v0 >= 2 && (*v0 == '"' || *v0 == '\'') && v1[-1] == *v0)
+		v0++, v1--;
+	key = lesson_clean(k0, (size_t)(k1 - k0), 0, NULL);
+	lesson_front_key(l, key, lesson_clean(v0, (size_t)(v1 - v0), 0, NULL),
+	    lesson_src_lineno(src, idx), d);
+	free(key);
+	return 1;
 }
 
 /*
  * Pass 2: the front matter, a "---" line, "key: value" lines, a "---"
  * line.  *body is set to the offset where the Markdown begins.  Returns
  * -1 if there is none (or it never ends): then nothing more can be said.
+ * Each mistake is said once: blank lines above it, a YAML "..." end, and
+ * (for a forgotten closing line, which makes the body front matter) only
+ * the first line that is not "key: value".
  */
 static int
 lesson_front_matter(struct lesson *l, struct lesson_src *src,
     struct lesson_diags *d, size_t *body)
 {
-	const char	*s, *e, *colon, *k0, *k1, *v0, *v1;
-	char		*key;
-	size_t		 i;
+	size_t		first, close, i, bad = 0, blank = 0;
+	unsigned	bad_line = 0;
 
 	*body = 0;
-	s = src->base + src->starts[0];
-	e = src->base + src->starts[1];
-	if (src->len == 0 || !lesson_is_dashes(s, e - (e > s &&
-	    e[-1] == '\n'))) {
+	for (first = 0; first < src->nlines && lesson_line_blank(src, first);
+	    first++)
+		;
+	if (src->len == 0 || first >= src->nlines ||
+	    !lesson_line_is(src, first, "---")) {
 		lesson_diag(d, 1, 1, "missing front matter: a lesson starts "
 		    "with '---', 'id: ...', 'title: ...', '---'");
 		return -1;
 	}
-	for (i = 1; i < src->nlines; i++) {
-		s = src->base + src->starts[i];
-		e = src->base + src->starts[i + 1];
-		if (lesson_is_dashes(s, e - (e > s && e[-1] == '\n')))
+	if (first > 0)
+		lesson_diag(d, 1, 1, "blank line before the front matter: its "
+		    "'---' must be the file's first line");
+	for (close = first + 1; close < src->nlines; close++)
+		if (lesson_line_is(src, close, "---") ||
+		    lesson_line_is(src, close, "..."))
 			break;
-	}
-	if (i >= src->nlines) {
-		lesson_diag(d, 1, 1, "unterminated front matter: no closing "
-		    "'---' line");
+	if (close >= src->nlines) {
+		lesson_diag(d, (unsigned)first + 1, 1, "unterminated front "
+		    "matter: no closing '---' line");
 		*body = src->len;
 		return -1;
 	}
-	for (i = 1; i < src->nlines; i++) {
-		s = src->base + src->starts[i];
-		e = src->base + src->starts[i + 1];
-		if (e > s && e[-1] == '\n')
-			e--;
-		if (lesson_is_dashes(s, e)) {
-			*body = src->starts[i + 1];
-			return 0;
-		}
-		for (k0 = s; k0 < e && (*k0 == ' ' || *k0 == '\t'); k0++)
-			;
-		if (k0 == e || *k0 == '#' || (e - k0 == 1 && *k0 == '\r'))
-			continue;	/* a blank line or a comment */
-		colon = memchr(k0, ':', (size_t)(e - k0));
-		for (k1 = colon; k1 != NULL && k1 > k0 && k1[-1] == ' '; k1--)
-			;
-		if (colon == NULL || k1 == k0) {
-			lesson_diag(d, (unsigned)i + 1, 1, "front matter line is "
-			    "not 'key: value'");
-			continue;
-		}
-		for (v0 = colon + 1; v0 < e && (*v0 == ' ' || *v0 == '\t');
-		    v0++)
-			;
-		for (v1 = e; v1 > v0 && (v1[-1] == ' ' || v1[-1] == '\t' ||
-		    v1[-1] == '\r'); v1--)
-			;
-		/* A value may be quoted, as in YAML, to keep a '#' or ':'. */
-		if (v1 - v0 >= 2 && (*v0 == '"' || *v0 == '\'') &&
-		    v1[-1] == *v0)
-			v0++, v1--;
-		key = lesson_clean(k0, (size_t)(k1 - k0), 0, NULL);
-		lesson_front_key(l, key, lesson_clean(v0, (size_t)(v1 - v0),
-		    0, NULL), (unsigned)i + 1, d);
-		free(key);
+	if (lesson_line_is(src, close, "..."))
+		lesson_diag(d, (unsigned)close + 1, 1, "the front matter ends "
+		    "with a '---' line, not '...'");
+	for (i = first + 1; i < close; i++) {
+		if (lesson_line_blank(src, i) && blank == 0)
+			blank = i;
+		if (!lesson_front_line(l, src, i, d) && bad++ == 0)
+			bad_line = (unsigned)i + 1;
 	}
-	return -1;	/* not reached: the closing line was found above */
+	/* Markdown after a blank line: the closing line was forgotten. */
+	if (bad > 0 && blank != 0 && blank + 1 < bad_line)
+		lesson_diag(d, (unsigned)first + 1, 1, "unterminated front "
+		    "matter: no closing '---' line before the Markdown (line "
+		    "%u is not 'key: value')", bad_line);
+	else if (bad == 1)
+		lesson_diag(d, bad_line, 1, "front matter line is not "
+		    "'key: value'");
+	else if (bad > 1)
+		lesson_diag(d, bad_line, 1, "front matter line is not "
+		    "'key: value' (nor are %zu lines below it: is the closing "
+		    "'---' missing above it?)", bad - 1);
+	*body = close + 1 < src->nlines ? src->starts[close + 1] : src->len;
+	return 0;
 }
 
 /* Does a block show something to a student (a note or pause does not)? */
@@ -645,7 +598,7 @@ lesson_build(const char *path, const char *buf, size_t len,
 	copy = xmalloc(len - skip + 1);
 	memcpy(copy, buf + skip, len - skip);
 	copy[len - skip] = '\0';
-	if (lesson_check_bytes(copy, len - skip, d) != 0) {
+	if (lesson_src_check(copy, len - skip, d) != 0) {
 		free(copy);
 		return NULL;
 	}
@@ -680,49 +633,6 @@ lesson_parse(const char *path, const char *buf, size_t len,
 	return l;
 }
 
-/* Read a whole file of at most LESSON_MAX_BYTES (+1 to see it is over). */
-static char *
-lesson_slurp(const char *path, size_t *len, struct lesson_diags *d)
-{
-	struct stat	 st;
-	char		*buf;
-	size_t		 cap = LESSON_MAX_BYTES + 1, n = 0;
-	ssize_t		 got;
-	int		 fd;
-
-	if ((fd = open(path, O_RDONLY | O_NONBLOCK)) == -1) {
-		lesson_diag(d, 0, 1, "cannot open: %s", strerror(errno));
-		return NULL;
-	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		lesson_diag(d, 0, 1, "not a regular file");
-		close(fd);
-		return NULL;
-	}
-	buf = xmalloc(cap);
-	while (n < cap && (got = read(fd, buf + n, cap - n)) != 0) {
-		if (got == -1 && errno == EINTR)
-			continue;
-		if (got == -1) {
-			lesson_diag(d, 0, 1, "cannot read: %s",
-			    strerror(errno));
-			free(buf);
-			close(fd);
-			return NULL;
-		}
-		n += (size_t)got;
-	}
-	close(fd);
-	if (n == cap) {
-		lesson_diag(d, 0, 1, "file is too large (%lld bytes; the "
-		    "limit is 1 MiB)", (long long)st.st_size);
-		free(buf);
-		return NULL;
-	}
-	*len = n;
-	return buf;
-}
-
 /* Read and parse a file, keeping the lesson even if it has errors. */
 struct lesson *
 lesson_read(const char *path, struct lesson_diags *d)
@@ -731,7 +641,7 @@ lesson_read(const char *path, struct lesson_diags *d)
 	char		*buf;
 	size_t		 len;
 
-	if ((buf = lesson_slurp(path, &len, d)) == NULL)
+	if ((buf = lesson_src_read(path, &len, d)) == NULL)
 		return NULL;
 	l = lesson_build(path, buf, len, d);
 	free(buf);

@@ -58,11 +58,11 @@ static void
 main_usage(FILE *f)
 {
 	fputs(
-"usage: parlab [--theme NAME] [--present] [LESSON]\n"
+"usage: parlab [--theme NAME] [--present] [LESSON [--page N]]\n"
 "       parlab list [--json]\n"
 "       parlab run DEMO [key=value ...] [--format text|json|trace] [-o FILE]\n"
 "                  [--no-trace]\n"
-"       parlab check FILE ...\n"
+"       parlab check [--dump] [--strict] [--watch] FILE ...\n"
 "       parlab progress [--json]\n"
 "       parlab --reset-progress | --help | --version\n", f);
 }
@@ -84,6 +84,7 @@ main_help(void)
 "Options:\n"
 "  --theme NAME        colour theme (default, light, contrast); also $PARLAB_THEME\n"
 "  --present           presenter mode: speaker notes and autoplay\n"
+"  --page N            open LESSON at page N (the file is reloaded on save)\n"
 "  --reset-progress    forget saved progress\n"
 "  --help, --version\n"
 "\n"
@@ -170,6 +171,22 @@ main_close_stdout(int status)
 	return 1;
 }
 
+/* The page of --page N: a whole number from 1 (exit 2 otherwise). */
+static long
+main_page(const char *s)
+{
+	char	*end;
+	long	 n;
+
+	errno = 0;
+	n = strtol(s, &end, 10);
+	if (*s < '0' || *s > '9' || *end != '\0' || errno != 0 || n < 1 ||
+	    n > 100000)
+		exit(main_bad_usage("--page %s: not a page number (1, 2, ...)",
+		    s));
+	return n;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -186,9 +203,10 @@ main_dispatch(int argc, char **argv)
 		{ "theme", required_argument, NULL, 't' },
 		{ "present", no_argument, NULL, 'p' },
 		{ "reset-progress", no_argument, NULL, 'R' },
+		{ "page", required_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char	*theme = NULL;
+	const char	*theme = NULL, *page = NULL;
 	int		 ch, present = 0, reset = 0;
 
 	main_std_fds();
@@ -213,6 +231,9 @@ main_dispatch(int argc, char **argv)
 		case 'R':
 			reset = 1;
 			break;
+		case 'P':
+			page = optarg;
+			break;
 		default:
 			main_usage(stderr);
 			return 2;
@@ -226,8 +247,15 @@ main_dispatch(int argc, char **argv)
 			    "argument");
 		return progress_reset() == 0 ? 0 : 1;
 	}
+	/* `parlab LESSON --page N`, as the issue and an author type it. */
+	if (argc == 3 && strcmp(argv[1], "--page") == 0) {
+		page = argv[2];
+		argc = 1;
+	}
+	if (page != NULL && argc != 1)
+		return main_bad_usage("--page N needs a lesson");
 	if (argc == 0)
-		return tui_main(NULL, theme, present);
+		return tui_main(NULL, theme, present, 0);
 	if (strcmp(argv[0], "list") == 0)
 		return main_list(argc, argv);
 	if (strcmp(argv[0], "run") == 0)
@@ -242,7 +270,8 @@ main_dispatch(int argc, char **argv)
 	if (argc > 1)
 		return main_bad_usage("unexpected '%s' after the lesson",
 		    argv[1]);
-	return tui_main(argv[0], theme, present);
+	return tui_main(argv[0], theme, present, page != NULL ?
+	    main_page(page) : 0);
 }
 
 /* Print the demos (and their parameters) as text or JSON. */
@@ -303,7 +332,7 @@ main_list_demos(FILE *f, int json)
 static int
 main_list(int argc, char **argv)
 {
-	int	json = 0;
+	int	json = 0, rc;
 
 	if (argc == 2 && strcmp(argv[1], "--json") == 0)
 		json = 1;
@@ -311,16 +340,16 @@ main_list(int argc, char **argv)
 		return main_bad_usage("list takes only --json");
 	if (json) {
 		fputs("{\"lessons\":", stdout);
-		lesson_list(stdout, 1);
+		rc = lesson_list(stdout, 1);
 		fputs(",\"demos\":", stdout);
 		main_list_demos(stdout, 1);
 		fputs("}\n", stdout);
 	} else {
-		lesson_list(stdout, 0);
+		rc = lesson_list(stdout, 0);
 		fputc('\n', stdout);
 		main_list_demos(stdout, 0);
 	}
-	return 0;
+	return rc;	/* 1: a lesson file was refused */
 }
 
 /* Open the run's output: stdout, or -o's temp file beside it; -1 if not. */

@@ -682,6 +682,7 @@ struct lesson_block {
 	size_t			 nexplain;
 	char			*predict;	/* ASK: metric to predict, or NULL */
 	double			 tolerance;	/* ASK: relative, 0.2 = 20 % */
+	double			 tol_abs;	/* ASK: absolute, "±0.5" */
 };
 
 struct lesson_page {
@@ -699,6 +700,7 @@ struct lesson {
 	char			*level;
 	double			 autoplay;	/* seconds per page, 0 = off */
 	unsigned		 id_line;	/* where id: was given, 0 if not */
+	char			*replaces;	/* file of a lesson it shadows */
 	struct lesson_page	*pages;
 	size_t			 npages;
 };
@@ -728,6 +730,9 @@ void		 lesson_destroy(struct lesson *);
 void		 lesson_diags_print(FILE *, const char *,
 		     const struct lesson_diags *);
 void		 lesson_diags_free(struct lesson_diags *);
+int		 lesson_number(const char *, double *, const char **);
+void		 lesson_diags_strict(struct lesson_diags *);
+char		*lesson_suggest(const char *, const char *, char);
 char		**lesson_search_path(size_t *);
 struct lesson	**lesson_find_all(size_t *, struct lesson_diags *);
 void		 lesson_free_all(struct lesson **, size_t);
@@ -738,6 +743,7 @@ void		 lesson_dump(FILE *, const struct lesson *);	/* lesson-check.c */
 
 #define LESSON_MAX_BYTES	(1024 * 1024)	/* a larger file is refused */
 #define LESSON_MAX_LINE		4096		/* bytes in one line */
+#define LESSON_MAX_CHOICES	9		/* keys 1 to 9 answer an ask */
 
 struct lesson_src {		/* text being parsed, and its line numbers */
 	const char	*base;
@@ -748,7 +754,9 @@ struct lesson_src {		/* text being parsed, and its line numbers */
 	unsigned	 first;		/* without map: file line of line 0 */
 };
 void		 lesson_src_init(struct lesson_src *, const char *, size_t,
-		     const unsigned *, unsigned);
+		     const unsigned *, unsigned);	/* lesson-src.c */
+int		 lesson_src_check(char *, size_t, struct lesson_diags *);
+char		*lesson_src_read(const char *, size_t *, struct lesson_diags *);
 void		 lesson_src_free(struct lesson_src *);
 size_t		 lesson_src_index(const struct lesson_src *, size_t);
 unsigned	 lesson_src_lineno(const struct lesson_src *, size_t);
@@ -759,6 +767,17 @@ struct lesson_block *lesson_block_add(struct lesson *,
 		     enum lesson_block_type, unsigned);
 void		 lesson_block_free(struct lesson_block *);
 void		 lesson_text_free(struct lesson_text *, size_t);
+
+/* lesson-watch.c */
+struct lesson_watch;
+struct tui;
+struct lesson_watch *lesson_watch_create(const char *);
+void		 lesson_watch_destroy(struct lesson_watch *);
+int		 lesson_watch_fd(const struct lesson_watch *);
+int		 lesson_watch_changed(struct lesson_watch *);
+int		 lesson_watch_check(int, char **, int,
+		     int (*)(int, char **, int));
+int		 lesson_watch_tick(struct tui *, int);
 
 /* lesson-md.c */
 void		 lesson_md_walk(const struct lesson_src *, size_t,
@@ -855,7 +874,7 @@ char		*theme_find(const char *);
 int		 theme_load(struct theme *, const char *, char **);
 
 /* tui.c */
-int	 tui_main(const char *, const char *, int);
+int	 tui_main(const char *, const char *, int, long);
 enum tui_screen { TUI_MENU, TUI_LESSON };
 
 struct tui_run {		/* one run of the demo pane, live or done */
@@ -924,6 +943,8 @@ struct tui {
 	uint64_t	 page_since;	/* clock when the page was opened */
 	uint64_t	 frames;
 	double		 anim_fps;	/* measured while animating */
+	struct lesson_watch *watch;	/* the open lesson's file */
+	char		*watch_error;	/* its first error since a save */
 };
 
 #define TUI_MIN_COLS	40

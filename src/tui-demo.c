@@ -175,7 +175,7 @@ tui_demo_check(struct tui *t, const struct run *r)
 			continue;
 		v = m->type == METRIC_FLOAT ? m->f : (double)m->i;
 		a->correct = fabs(a->value - v) <=
-		    a->block->tolerance * fabs(v) + 1e-9;
+		    a->block->tolerance * fabs(v) + a->block->tol_abs + 1e-9;
 		a->checked = 1;
 		progress_answer(t->progress, t->lesson->id,
 		    (unsigned)t->page, a->correct);

@@ -483,7 +483,7 @@ tui_progress_sync(struct tui *t)
 static void
 tui_loop(struct tui *t)
 {
-	struct pollfd	pfd[2];
+	struct pollfd	pfd[3];
 	uint64_t	now, due, next_frame = 0;
 	uint64_t	anim_frames = 0, anim_since = 0, anim_last = 0;
 	int		ch, timeout;
@@ -521,7 +521,11 @@ tui_loop(struct tui *t)
 		pfd[0].events = POLLIN;
 		pfd[1].fd = tui_pipe[0];
 		pfd[1].events = POLLIN;
-		if (poll(pfd, 2, timeout) < 0 && errno != EINTR)
+		/* Hot reload: a save of the open lesson wakes us too. */
+		timeout = lesson_watch_tick(t, timeout);
+		pfd[2].fd = lesson_watch_fd(t->watch);
+		pfd[2].events = POLLIN;
+		if (poll(pfd, 3, timeout) < 0 && errno != EINTR)
 			fatal("poll: %s", strerror(errno));
 		while (read(tui_pipe[0], drain, sizeof drain) > 0)
 			;
@@ -602,9 +606,9 @@ tui_load_one(const char *name, int *status)
 	return l;
 }
 
-/* parlab [--theme NAME] [--present] [LESSON]: the interactive lab. */
+/* parlab [--theme NAME] [--present] [LESSON [--page N]]: the lab. */
 int
-tui_main(const char *name, const char *theme, int present)
+tui_main(const char *name, const char *theme, int present, long page)
 {
 	struct tui	 t;
 	struct lesson	*one = NULL;
@@ -625,6 +629,12 @@ tui_main(const char *name, const char *theme, int present)
 	    strcmp(cs, "utf8") == 0);
 	if (name != NULL && (one = tui_load_one(name, &status)) == NULL)
 		return status;
+	if (one != NULL && page > (long)one->npages) {
+		warnx_("%s has %zu page%s: --page takes 1 to %zu", one->path,
+		    one->npages, one->npages == 1 ? "" : "s", one->npages);
+		lesson_destroy(one);
+		return 2;
+	}
 	if (one == NULL)
 		t.lessons = lesson_find_all(&t.nlessons, &t.diags);
 	if (theme == NULL)
@@ -658,6 +668,8 @@ tui_main(const char *name, const char *theme, int present)
 		if (strcmp(t.lessons[i]->id,
 		    progress_last_lesson(t.progress)) == 0)
 			t.menu_sel = i;	/* the menu opens on the last lesson */
+	if (one != NULL && page > 1)
+		tui_goto_page(&t, (size_t)page - 1);
 	tui_draw(&t);
 	first = clock_ns();
 	clock_gettime(CLOCK_REALTIME, &first_real);
@@ -666,6 +678,8 @@ tui_main(const char *name, const char *theme, int present)
 	if (t.lesson != NULL)
 		tui_close_lesson(&t);
 	tui_stats(&t, start, first, &first_real);
+	lesson_watch_destroy(t.watch);
+	free(t.watch_error);
 	if (t.diags.errors > 0)
 		lesson_diags_print(stderr, NULL, &t.diags);
 	if (progress_save(t.progress, &cause) != 0) {

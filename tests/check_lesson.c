@@ -342,6 +342,53 @@ START_TEST(test_lesson_bytes)
 END_TEST
 
 /* Random bytes, Markdown-ish noise and every prefix: never a crash. */
+/* Numbers are read the same whatever the locale; near names are found. */
+START_TEST(test_lesson_number_suggest)
+{
+	static const struct { const char *word, *list, *want; char sep; } sg[] = {
+		{ "rcae", "gen threads race queue", "race", ' ' },
+		{ "thread", "threads iters sync", "threads", ' ' },
+		{ "titel", "id title summary", "title", ' ' },
+		{ "Speedup", "lost speedup", "speedup", ' ' },
+		{ "mutx", "none|lock|atomic", NULL, '|' },
+		{ "zzzzzz", "race threads", NULL, ' ' },
+		{ "race", "race threads", NULL, ' ' },
+	};
+	const char	*end;
+	double		 v;
+	char		*near;
+	size_t		 i;
+
+	ck_assert_int_eq(lesson_number("0.5", &v, &end), 0);
+	ck_assert_double_eq_tol(v, 0.5, 1e-12);
+	ck_assert_str_eq(end, "");
+	ck_assert_int_eq(lesson_number("12.25%", &v, &end), 0);
+	ck_assert_double_eq_tol(v, 12.25, 1e-12);
+	ck_assert_str_eq(end, "%");
+	ck_assert_int_eq(lesson_number("1e3x", &v, &end), 0);
+	ck_assert_double_eq_tol(v, 1000, 1e-9);
+	ck_assert_str_eq(end, "x");
+	ck_assert_int_eq(lesson_number("-2", &v, &end), 0);
+	ck_assert_double_eq_tol(v, -2, 1e-12);
+	ck_assert_int_eq(lesson_number("1,5", &v, &end), 0);
+	ck_assert_str_eq(end, ",5");	/* a comma is never a point */
+	ck_assert_int_eq(lesson_number(".", &v, &end), -1);
+	ck_assert_int_eq(lesson_number("abc", &v, &end), -1);
+	ck_assert_int_eq(lesson_number("1e999", &v, &end), -1);
+	for (i = 0; i < sizeof sg / sizeof sg[0]; i++) {
+		near = lesson_suggest(sg[i].word, sg[i].list, sg[i].sep);
+		if (sg[i].want == NULL)
+			ck_assert_msg(near == NULL, "%s: got %s", sg[i].word,
+			    near);
+		else
+			ck_assert_msg(near != NULL && strcmp(near,
+			    sg[i].want) == 0, "%s: got %s, want %s",
+			    sg[i].word, near ? near : "(none)", sg[i].want);
+		free(near);
+	}
+}
+END_TEST
+
 START_TEST(test_lesson_fuzz)
 {
 	static const char alphabet[] = "-*`[]()>#|x \n\n\t!:=0123456789"
@@ -397,6 +444,7 @@ lesson_suite(void)
 	tcase_add_test(edge, test_lesson_diags);
 	tcase_add_test(edge, test_lesson_bytes);
 	tcase_add_test(edge, test_lesson_fuzz);
+	tcase_add_test(core, test_lesson_number_suggest);
 	tcase_set_timeout(edge, 60);
 	suite_add_tcase(s, core);
 	suite_add_tcase(s, edge);
