@@ -4,7 +4,8 @@
  *
  * `parlab check FILE...` parses every file with lesson_read() (which keeps
  * going after an error), prints every diagnostic GNU-style, and adds the
- * one check that needs all the files at once: no two share an id.
+ * one check that needs all the files at once: no two share an id.  With
+ * --run, a lesson without errors also has its runs checked (lesson-run.c).
  *
  * Lessons are found in directories, first match wins, so a teacher's copy
  * of a lesson shadows the shipped one with the same id:
@@ -17,6 +18,8 @@
 #include "config.h"
 
 #include <dirent.h>
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -231,21 +234,88 @@ lesson_resolve(const char *name)
 	return found;
 }
 
-/* parlab check FILE...: every problem of every file; 1 if any error. */
+/*
+ * Parse "FIGURE OP VALUE" (an ask's expect: line): a figure name, one of
+ * < <= > >= == !=, and a number or a word (a word only with == or !=).
+ */
+int
+lesson_expect_parse(const char *s, struct expect *e, char **cause)
+{
+	static const char *const ops[] = { "<=", ">=", "==", "!=", "<", ">" };
+	static const enum expect_op opv[] = { EXPECT_LE, EXPECT_GE, EXPECT_EQ,
+	    EXPECT_NE, EXPECT_LT, EXPECT_GT };
+	char		 fig[64], op[8], val[64], extra[2], *end;
+	size_t		 i, k;
+
+	memset(e, 0, sizeof *e);
+	if (sscanf(s, "%63[a-z0-9_] %7[<>=!] %63s %1s", fig, op, val,
+	    extra) != 3) {
+		xasprintf(cause, "'%s' is not 'FIGURE OP VALUE', such as "
+		    "'wall_per_longest < 1.3'", s);
+		return -1;
+	}
+	for (i = 0; i < sizeof ops / sizeof ops[0]; i++)
+		if (strcmp(op, ops[i]) == 0)
+			break;
+	if (i == sizeof ops / sizeof ops[0]) {
+		xasprintf(cause, "'%s' is not a comparison: use < <= > >= == "
+		    "or !=", op);
+		return -1;
+	}
+	snprintf(e->figure, sizeof e->figure, "%s", fig);
+	e->op = opv[i];
+	e->value = strtod(val, &end);
+	if (*end == '\0' && end != val && isfinite(e->value))
+		return 0;
+	for (k = 0; val[k] != '\0'; k++)
+		if (!((val[k] >= 'a' && val[k] <= 'z') || val[k] == '_'))
+			break;
+	if (val[k] != '\0' || (e->op != EXPECT_EQ && e->op != EXPECT_NE)) {
+		xasprintf(cause, "'%s' is not a number (a word such as 'sum' "
+		    "goes with == or != only)", val);
+		return -1;
+	}
+	snprintf(e->word, sizeof e->word, "%s", val);
+	return 0;
+}
+
+/* Parse "cores>=N" (a needs: line) into *cores. */
+int
+lesson_needs_parse(const char *s, int *cores, char **cause)
+{
+	int	n, used = 0;
+
+	if (sscanf(s, " cores >= %d %n", &n, &used) != 1 ||
+	    s[used] != '\0' || n < 1 || n > 1024) {
+		xasprintf(cause, "'%s' is not 'cores>=N' with N from 1 to "
+		    "1024", s);
+		return -1;
+	}
+	*cores = n;
+	return 0;
+}
+
+/*
+ * parlab check [--dump] [--run] FILE...: every problem of every file; 1 if
+ * any error.
+ */
 int
 lesson_check_main(int argc, char **argv)
 {
 	struct lesson		**v;
 	struct lesson_diags	 d;
 	size_t			 errors = 0;
-	int			 i, k, dump = 0;
+	int			 i, k, dump = 0, run = 0;
 
-	/* --dump shows the model, so authors see what parlab understood. */
-	if (argc > 0 && strcmp(argv[0], "--dump") == 0) {
-		dump = 1;
-		argc--;
-		argv++;
-	}
+	/* --dump shows the model, so authors see what parlab understood;
+	 * --run also runs the lesson's demos and checks its questions. */
+	for (; argc > 0; argc--, argv++)
+		if (strcmp(argv[0], "--dump") == 0)
+			dump = 1;
+		else if (strcmp(argv[0], "--run") == 0)
+			run = 1;
+		else
+			break;
 	v = xcalloc((size_t)argc, sizeof *v);
 	for (i = 0; i < argc; i++) {
 		memset(&d, 0, sizeof d);
@@ -260,6 +330,8 @@ lesson_check_main(int argc, char **argv)
 			    v[k]->id_line);
 			break;
 		}
+		if (run && v[i] != NULL && d.errors == 0)
+			lesson_run_check(v[i], &d, LESSON_RUN_SCALE);
 		lesson_diags_print(stderr, argv[i], &d);
 		if (dump && v[i] != NULL)
 			lesson_dump(stdout, v[i]);

@@ -144,6 +144,7 @@ lesson_block_free(struct lesson_block *b)
 	free(b->choices);
 	lesson_text_free(b->explain, b->nexplain);
 	free(b->predict);
+	free(b->expect);
 }
 
 /* Free a lesson and everything in it. */
@@ -449,7 +450,7 @@ static void
 lesson_front_key(struct lesson *l, const char *key, char *value,
     unsigned line, struct lesson_diags *d)
 {
-	char	**slot = NULL, *end;
+	char	**slot = NULL, *end, *cause = NULL;
 	double	  v;
 	long	  n;
 
@@ -494,9 +495,15 @@ lesson_front_key(struct lesson *l, const char *key, char *value,
 			    "seconds from 0 to 3600", value);
 		else
 			l->autoplay = v;
+	} else if (strcmp(key, "needs") == 0) {
+		if (lesson_needs_parse(value, &l->needs_cores, &cause) != 0) {
+			lesson_diag(d, line, 1, "needs: %s", cause);
+			free(cause);
+		}
 	} else
 		lesson_diag(d, line, 0, "unknown front matter key '%s'; "
-		    "known: id, title, summary, order, level, autoplay", key);
+		    "known: id, title, summary, order, level, autoplay, needs",
+		    key);
 	free(value);
 }
 

@@ -41,7 +41,7 @@ main_usage(FILE *f)
 "       parlab list [--json]\n"
 "       parlab run DEMO [key=value ...] [--format text|json|trace] [-o FILE]\n"
 "                  [--no-trace]\n"
-"       parlab check FILE ...\n"
+"       parlab check [--run] FILE ...\n"
 "       parlab --reset-progress | --help | --version\n", f);
 }
 

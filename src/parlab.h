@@ -635,6 +635,9 @@ struct lesson_block {
 	size_t			 nexplain;
 	char			*predict;	/* ASK: metric to predict, or NULL */
 	double			 tolerance;	/* ASK: relative, 0.2 = 20 % */
+	char			*expect;	/* ASK: "FIGURE OP VALUE", or NULL */
+	unsigned		 expect_line;
+	int			 needs_cores;	/* RUN: needs: cores>=N, else 0 */
 };
 
 struct lesson_page {
@@ -652,6 +655,7 @@ struct lesson {
 	char			*level;
 	double			 autoplay;	/* seconds per page, 0 = off */
 	unsigned		 id_line;	/* where id: was given, 0 if not */
+	int			 needs_cores;	/* needs: cores>=N, else 0 */
 	struct lesson_page	*pages;
 	size_t			 npages;
 };
@@ -712,6 +716,27 @@ struct lesson_block *lesson_block_add(struct lesson *,
 		     enum lesson_block_type, unsigned);
 void		 lesson_block_free(struct lesson_block *);
 void		 lesson_text_free(struct lesson_text *, size_t);
+
+/* cores.c */
+unsigned	 cores_available(const char **);
+void		 cores_report(struct run *);
+
+/* lesson-run.c */
+#define LESSON_RUN_SCALE	0.2	/* check --run: runs at a fifth */
+int		 lesson_run_check(const struct lesson *, struct lesson_diags *,
+		     double);
+
+/* lesson-check.c: check --run */
+enum expect_op { EXPECT_LT, EXPECT_LE, EXPECT_GT, EXPECT_GE, EXPECT_EQ,
+	EXPECT_NE };
+struct expect {			/* "wall_per_longest < 1.3", "took == sum" */
+	char		 figure[64];
+	enum expect_op	 op;
+	double		 value;
+	char		 word[64];	/* a word instead of a number, or "" */
+};
+int		 lesson_expect_parse(const char *, struct expect *, char **);
+int		 lesson_needs_parse(const char *, int *, char **);
 
 /* lesson-md.c */
 void		 lesson_md_walk(const struct lesson_src *, size_t,
