@@ -16,8 +16,9 @@
  *
  * The answer is read once per call (a few small files); demos call it once
  * per run.  cores_report() adds it to a run as `cores_available` and, when a
- * CPU-bound run had more workers than cores to put them on, one plain
- * sentence saying why its speedup cannot show.
+ * run that measures a speedup had more CPU-bound workers than cores to put
+ * them on, one plain sentence (in the text summary and the TUI's notes)
+ * saying why its speedup cannot show.
  */
 
 #include "config.h"
@@ -177,10 +178,11 @@ void
 cores_report(struct run *r)
 {
 	struct trace		*tr = r->made;
-	struct lane_stats	 st;
+	const struct trace_lane	*l;
+	const struct metric	*m;
 	const char		*why;
 	unsigned		 n, lane, workers = 0;
-	double			 busy = 0, wall = (double)r->wall_ns / 1e6;
+	uint64_t		 run_ns = 0, io_ns = 0;
 
 	n = cores_available(&why);
 	run_metric_int(r, "cores_available", (int64_t)n);
@@ -190,14 +192,25 @@ cores_report(struct run *r)
 		if (!run_is_worker_lane(tr, lane))
 			continue;
 		workers++;
-		run_lane_stats(tr, lane, &st);
-		busy += st.cpu_ms;
+		l = trace_lane(tr, lane);
+		run_ns += l->state_ns[STATE_RUNNING] +
+		    l->state_ns[STATE_WAIT_LOCK];
+		io_ns += l->state_ns[STATE_IO] + l->state_ns[STATE_QUEUE_WAIT];
 	}
-	/* Only CPU-bound work needs cores: waiting workers share one. */
-	if (workers <= n || busy < 0.5 * wall * (double)n)
+	/* Only CPU-bound work needs cores: workers that mostly wait share
+	 * one well.  States, not CPU time, decide: on a loaded machine a
+	 * CPU-bound worker gets little CPU but still wants it all along. */
+	if (workers <= n || run_ns <= io_ns)
 		return;
 	run_note(r, "parlab may use %u core%s here (limited by %s): %u "
-	    "CPU-bound workers cannot run at once, so the speedup cannot beat "
-	    "%ux; this run shows their overhead", n, n == 1 ? "" : "s", why,
-	    workers, n);
+	    "CPU-bound workers cannot all run at once, so parallelism cannot "
+	    "beat %ux; this run shows their overhead", n, n == 1 ? "" : "s",
+	    why, workers, n);
+	/* On a busy machine several workers win a larger share of a core
+	 * from other programs than one does: that is not parallelism. */
+	m = run_metric(r, "speedup");
+	if (m->type == METRIC_FLOAT && m->f > 1.1 * n)
+		run_note(r, "the speedup above %ux comes from taking more of "
+		    "the core%s from other programs, not from running at once",
+		    n, n == 1 ? "" : "s");
 }
