@@ -40,7 +40,7 @@ main_usage(FILE *f)
 "usage: parlab [--theme NAME] [--present] [LESSON]\n"
 "       parlab list [--json]\n"
 "       parlab run DEMO [key=value ...] [--format text|json|trace] [-o FILE]\n"
-"                  [--no-trace]\n"
+"                  [--no-trace] [--compare python]\n"
 "       parlab check [--run] FILE ...\n"
 "       parlab --reset-progress | --help | --version\n", f);
 }
@@ -254,6 +254,7 @@ main_run_demo(int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "no-trace", no_argument, NULL, 'n' },
+		{ "compare", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -264,7 +265,7 @@ main_run_demo(int argc, char **argv)
 	const char		*out = NULL;
 	char			*cause = NULL;
 	FILE			*f = stdout;
-	int			 ch, traced = 1, status, i;
+	int			 ch, traced = 1, status, i, compare = 0;
 
 	optind = 0;	/* 0: GNU getopt starts afresh, permuting again */
 	while ((ch = getopt_long(argc, argv, "f:o:h", longopts, NULL)) != -1) {
@@ -285,6 +286,12 @@ main_run_demo(int argc, char **argv)
 			break;
 		case 'n':
 			traced = 0;
+			break;
+		case 'c':
+			if (strcmp(optarg, "python") != 0)
+				return main_bad_usage("--compare takes python, "
+				    "not '%s'", optarg);
+			compare = 1;
 			break;
 		case 'h':
 			main_list_demos(stdout, 0);
@@ -323,6 +330,12 @@ main_run_demo(int argc, char **argv)
 	signal(SIGINT, main_on_signal);
 	signal(SIGTERM, main_on_signal);
 	status = run_execute(r);
+	/* CPython beside the model: without it, one line and no change. */
+	if (status == 0 && compare && compare_python(r, &cause) != 0) {
+		fprintf(stderr, "parlab: --compare python: %s\n", cause);
+		free(cause);
+		cause = NULL;
+	}
 	main_run = NULL;
 	if (status != 0) {
 		fprintf(stderr, "parlab: %s: %s\n", cls->name, r->cause);

@@ -327,6 +327,7 @@ struct run {
 	size_t			 nnotes;
 	int			 status;	/* 0 ok, -1 failed */
 	char			*cause;
+	struct compare		*cpython;	/* --compare python, or NULL */
 };
 
 struct run	*run_create(const struct demo_class *, const struct params *,
@@ -716,6 +717,16 @@ struct lesson_block *lesson_block_add(struct lesson *,
 		     enum lesson_block_type, unsigned);
 void		 lesson_block_free(struct lesson_block *);
 void		 lesson_text_free(struct lesson_text *, size_t);
+
+/* compare.c */
+struct compare {		/* a CPython twin's figures beside a run */
+	char		*version;	/* "3.11.7" */
+	struct metric	*v;		/* wall_ms and the run's own keys */
+	size_t		 n;
+};
+int		 compare_python(struct run *, char **);
+const struct metric *compare_metric(const struct compare *, const char *);
+void		 compare_free(struct compare *);
 
 /* cores.c */
 unsigned	 cores_available(const char **);

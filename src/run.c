@@ -59,6 +59,7 @@ run_destroy(struct run *r)
 		free(r->notes[i]);
 	free(r->notes);
 	free(r->cause);
+	compare_free(r->cpython);
 	free(r);
 }
 
