@@ -200,6 +200,18 @@ export_json(FILE *f, struct run *r)
 		json_key(&j, r->metrics[i].key);
 		export_json_metric(f, &r->metrics[i]);
 	}
+	if (r->cpython != NULL) {	/* --compare python */
+		json_key(&j, "cpython");
+		fputs("{\"version\":", f);
+		json_string(f, r->cpython->version);
+		for (i = 0; i < r->cpython->n; i++) {
+			fputc(',', f);
+			json_string(f, r->cpython->v[i].key);
+			fputc(':', f);
+			export_json_metric(f, &r->cpython->v[i]);
+		}
+		fputc('}', f);
+	}
 	fputs("}\n", f);
 	return ferror(f) ? -1 : 0;
 }

@@ -136,13 +136,12 @@ export_text_wrap(FILE *f, const char *text)
 	}
 }
 
-/* Print a metric's value as text. */
+/* Print a metric's value as text, without its name. */
 static void
-export_text_metric(FILE *f, const struct metric *m)
+export_text_value(FILE *f, const struct metric *m)
 {
 	size_t	i;
 
-	fprintf(f, "  %-20s ", m->key);
 	switch (m->type) {
 	case METRIC_INT:
 		fprintf(f, "%" PRId64, m->i);
@@ -163,6 +162,34 @@ export_text_metric(FILE *f, const struct metric *m)
 		fputs(m->text, f);
 		break;
 	}
+}
+
+/*
+ * Print a metric as text; with a CPython twin's run (c), its figure of the
+ * same name goes in a second column.
+ */
+static void
+export_text_metric(FILE *f, const struct metric *m, const struct compare *c)
+{
+	const struct metric	*cm;
+	char			*buf = NULL;
+	size_t			 len = 0;
+	FILE			*mf;
+
+	fprintf(f, "  %-20s ", m->key);
+	if (c == NULL || (mf = open_memstream(&buf, &len)) == NULL) {
+		export_text_value(f, m);
+		fputc('\n', f);
+		return;
+	}
+	export_text_value(mf, m);
+	fclose(mf);
+	fprintf(f, "%-24s ", buf);
+	free(buf);
+	if ((cm = compare_metric(c, m->key)) != NULL)
+		export_text_value(f, cm);
+	else
+		fputc('-', f);
 	fputc('\n', f);
 }
 
@@ -220,12 +247,23 @@ export_text(FILE *f, struct run *r)
 {
 	struct trace	*tr = atomic_load(&r->trace);
 	struct timeline	*tl;
+	struct metric	 wall;
 	size_t		 i;
 
+	memset(&wall, 0, sizeof wall);
 	export_text_header(f, r);
-	fprintf(f, "  %-20s %.1f\n", "wall_ms", (double)r->wall_ns / 1e6);
+	if (r->cpython != NULL) {
+		fprintf(f, "  %-20s %-24s CPython %s\n", "", "parlab",
+		    r->cpython->version);
+		wall.key = (char *)"wall_ms";
+		wall.type = METRIC_FLOAT;
+		wall.f = (double)r->wall_ns / 1e6;
+		export_text_metric(f, &wall, r->cpython);
+	} else
+		fprintf(f, "  %-20s %.1f\n", "wall_ms",
+		    (double)r->wall_ns / 1e6);
 	for (i = 0; i < r->nmetrics; i++)
-		export_text_metric(f, &r->metrics[i]);
+		export_text_metric(f, &r->metrics[i], r->cpython);
 	for (i = 0; i < r->nnotes; i++)
 		export_text_wrap(f, r->notes[i]);
 	if (tr == NULL)

@@ -4,11 +4,15 @@
  * `parlab check FILE...` parses every file with lesson_read() (which keeps
  * going after an error), prints every diagnostic GNU-style, and adds the
  * one check that needs all the files at once: no two share an id.
- * `parlab list` shows what the search path (lesson-path.c) found.
+ * With --run, a lesson without errors also has its runs checked
+ * (lesson-run.c).  `parlab list` shows what the search path (lesson-path.c)
+ * found.
  */
 
 #include "config.h"
 
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +20,68 @@
 
 #define CHECK_DUMP	0x1	/* print the model too */
 #define CHECK_STRICT	0x2	/* a warning is an error */
+#define CHECK_RUN	0x4	/* run the run blocks, check the asks */
+
+/*
+ * Parse "FIGURE OP VALUE" (an ask's expect: line): a figure name, one of
+ * < <= > >= == !=, and a number or a word (a word only with == or !=).
+ */
+int
+lesson_expect_parse(const char *s, struct expect *e, char **cause)
+{
+	static const char *const ops[] = { "<=", ">=", "==", "!=", "<", ">" };
+	static const enum expect_op opv[] = { EXPECT_LE, EXPECT_GE, EXPECT_EQ,
+	    EXPECT_NE, EXPECT_LT, EXPECT_GT };
+	char		 fig[64], op[8], val[64], extra[2], *end;
+	size_t		 i, k;
+
+	memset(e, 0, sizeof *e);
+	if (sscanf(s, "%63[a-z0-9_] %7[<>=!] %63s %1s", fig, op, val,
+	    extra) != 3) {
+		xasprintf(cause, "'%s' is not 'FIGURE OP VALUE', such as "
+		    "'wall_per_longest < 1.3'", s);
+		return -1;
+	}
+	for (i = 0; i < sizeof ops / sizeof ops[0]; i++)
+		if (strcmp(op, ops[i]) == 0)
+			break;
+	if (i == sizeof ops / sizeof ops[0]) {
+		xasprintf(cause, "'%s' is not a comparison: use < <= > >= == "
+		    "or !=", op);
+		return -1;
+	}
+	snprintf(e->figure, sizeof e->figure, "%s", fig);
+	e->op = opv[i];
+	e->value = strtod(val, &end);
+	if (*end == '\0' && end != val && isfinite(e->value))
+		return 0;
+	for (k = 0; val[k] != '\0'; k++)
+		if (!((val[k] >= 'a' && val[k] <= 'z') || val[k] == '_'))
+			break;
+	if (val[k] != '\0' || (e->op != EXPECT_EQ && e->op != EXPECT_NE)) {
+		xasprintf(cause, "'%s' is not a number (a word such as 'sum' "
+		    "goes with == or != only)", val);
+		return -1;
+	}
+	snprintf(e->word, sizeof e->word, "%s", val);
+	return 0;
+}
+
+/* Parse "cores>=N" (a needs: line) into *cores. */
+int
+lesson_needs_parse(const char *s, int *cores, char **cause)
+{
+	int	n, used = 0;
+
+	if (sscanf(s, " cores >= %d %n", &n, &used) != 1 ||
+	    s[used] != '\0' || n < 1 || n > 1024) {
+		xasprintf(cause, "'%s' is not 'cores>=N' with N from 1 to "
+		    "1024", s);
+		return -1;
+	}
+	*cores = n;
+	return 0;
+}
 
 /* One pass of `parlab check` over the files; 1 if any error. */
 static int
@@ -40,6 +106,8 @@ lesson_check_files(int argc, char **argv, int flags)
 			    v[k]->id_line);
 			break;
 		}
+		if ((flags & CHECK_RUN) && v[i] != NULL && d.errors == 0)
+			lesson_run_check(v[i], &d, LESSON_RUN_SCALE);
 		if (flags & CHECK_STRICT)
 			lesson_diags_strict(&d);
 		lesson_diags_print(stderr, argv[i], &d);
@@ -56,7 +124,7 @@ lesson_check_files(int argc, char **argv, int flags)
 }
 
 /*
- * parlab check [--dump] [--strict] [--watch] FILE...: every problem of
+ * parlab check [--dump] [--run] [--strict] [--watch] FILE...: every problem of
  * every file; 1 if any error, 2 for bad usage.
  */
 int
@@ -65,11 +133,14 @@ lesson_check_main(int argc, char **argv)
 	int	flags = 0, watch = 0;
 
 	/* --dump shows the model, so authors see what parlab understood;
+	 * --run also runs the lesson's demos and checks its questions;
 	 * --strict fails on a warning too (for CI); --watch checks again
 	 * on every save, until ^C. */
 	for (; argc > 0 && strncmp(argv[0], "--", 2) == 0; argc--, argv++) {
 		if (strcmp(argv[0], "--dump") == 0)
 			flags |= CHECK_DUMP;
+		else if (strcmp(argv[0], "--run") == 0)
+			flags |= CHECK_RUN;
 		else if (strcmp(argv[0], "--strict") == 0)
 			flags |= CHECK_STRICT;
 		else if (strcmp(argv[0], "--watch") == 0)

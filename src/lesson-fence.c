@@ -8,10 +8,11 @@
  *   run    "DEMO key=value ..." in the command-line grammar, checked with the
  *          same registry and the same params.c messages as `parlab run`, and
  *          an optional "knobs: NAME ..." line naming the parameters a
- *          student may turn;
+ *          student may turn, and "needs: cores>=N" (lesson-check.c);
  *   ask    a question: paragraphs, then a task list of choices ("- [x]" is
  *          right), then "> explanation"; or "predict: METRIC" (with an
- *          optional "tolerance: 20%") checked against the next run.  The
+ *          optional "tolerance: 20%") checked against its run; either
+ *          may carry "expect: FIGURE OP VALUE" for `check --run`.  The
  *          inside of an ask is Markdown too, walked by lesson-md.c with
  *          line numbers mapped back to the file, so choices can hold
  *          `code` and *emphasis*;
@@ -316,6 +317,14 @@ fence_run(struct lesson *l, struct lesson_diags *d, char **lines,
 		s = fence_skip(lines[i]);
 		if (*s == '\0' || *s == '#')
 			continue;	/* blank, or the author's comment */
+		if (strncmp(s, "needs:", 6) == 0) {
+			cause = NULL;
+			if (lesson_needs_parse(fence_skip(s + 6),
+			    &b->needs_cores, &cause) != 0)
+				lesson_diag(d, at[i], 1, "needs: %s", cause);
+			free(cause);
+			continue;
+		}
 		if (strncmp(s, "knobs:", 6) == 0) {
 			if (have_knobs++)
 				lesson_diag(d, at[i], 1, "a run block has one "
@@ -508,6 +517,25 @@ fence_ask_blocks(struct lesson_block *b, struct lesson_diags *d,
 	return bad;
 }
 
+/* An ask's "expect: FIGURE OP VALUE" line, checked by `check --run`. */
+static void
+fence_expect(struct lesson_block *b, struct lesson_diags *d, unsigned line,
+    const char *s)
+{
+	struct expect	 e;
+	char		*cause = NULL;
+
+	if (b->expect != NULL)
+		lesson_diag(d, line, 1, "an ask has one expect: line");
+	else if (lesson_expect_parse(s, &e, &cause) != 0)
+		lesson_diag(d, line, 1, "expect: %s", cause);
+	else {
+		b->expect = xstrdup(s);
+		b->expect_line = line;
+	}
+	free(cause);
+}
+
 /* An ask block: a question with choices, or a numeric prediction. */
 static void
 fence_ask(struct lesson *l, struct lesson_diags *d, char **lines,
@@ -538,6 +566,9 @@ fence_ask(struct lesson *l, struct lesson_diags *d, char **lines,
 			if (!fence_metric_ok(b->predict))
 				fence_bad_metric(d, at[i], b->predict);
 			s = "";	/* keep the line, for the line numbers */
+		} else if (strncmp(s, "expect:", 7) == 0) {
+			fence_expect(b, d, at[i], fence_skip(s + 7));
+			s = "";
 		} else if (strncmp(s, "tolerance:", 10) == 0) {
 			tol_line = at[i];
 			s = fence_skip(s + 10);

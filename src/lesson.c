@@ -256,6 +256,7 @@ lesson_block_free(struct lesson_block *b)
 	free(b->choices);
 	lesson_text_free(b->explain, b->nexplain);
 	free(b->predict);
+	free(b->expect);
 }
 
 /* Free a lesson and everything in it. */
@@ -357,7 +358,8 @@ lesson_id_ok(const char *id)
 static void
 lesson_front_unknown(const char *key, unsigned line, struct lesson_diags *d)
 {
-	static const char	*known = "id title summary order level autoplay";
+	static const char	*known =
+	    "id title summary order level autoplay needs";
 	char			*near = lesson_suggest(key, known, ' ');
 
 	if (near != NULL)
@@ -365,7 +367,7 @@ lesson_front_unknown(const char *key, unsigned line, struct lesson_diags *d)
 		    "mean '%s'?", key, near);
 	else
 		lesson_diag(d, line, 0, "unknown front matter key '%s'; known: "
-		    "id, title, summary, order, level, autoplay", key);
+		    "id, title, summary, order, level, autoplay, needs", key);
 	free(near);
 }
 
@@ -374,7 +376,7 @@ static void
 lesson_front_key(struct lesson *l, const char *key, char *value,
     unsigned line, struct lesson_diags *d)
 {
-	char		**slot = NULL, *end;
+	char		**slot = NULL, *end, *cause = NULL;
 	const char	 *vend;
 	double		  v;
 	long		  n;
@@ -422,6 +424,11 @@ lesson_front_key(struct lesson *l, const char *key, char *value,
 			    "seconds from 0 to 3600", value);
 		else
 			l->autoplay = v;
+	} else if (strcmp(key, "needs") == 0) {
+		if (lesson_needs_parse(value, &l->needs_cores, &cause) != 0) {
+			lesson_diag(d, line, 1, "needs: %s", cause);
+			free(cause);
+		}
 	} else
 		lesson_front_unknown(key, line, d);
 	free(value);

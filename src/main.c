@@ -61,8 +61,8 @@ main_usage(FILE *f)
 "usage: parlab [--theme NAME] [--present] [LESSON [--page N]]\n"
 "       parlab list [--json]\n"
 "       parlab run DEMO [key=value ...] [--format text|json|trace] [-o FILE]\n"
-"                  [--no-trace]\n"
-"       parlab check [--dump] [--strict] [--watch] FILE ...\n"
+"                  [--no-trace] [--compare python]\n"
+"       parlab check [--dump] [--run] [--strict] [--watch] FILE ...\n"
 "       parlab progress [--json]\n"
 "       parlab --reset-progress | --help | --version\n", f);
 }
@@ -454,6 +454,7 @@ main_run_demo(int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "no-trace", no_argument, NULL, 'n' },
+		{ "compare", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -464,7 +465,7 @@ main_run_demo(int argc, char **argv)
 	const char		*out = NULL;
 	struct main_out		 o;
 	char			*cause = NULL;
-	int			 ch, traced = 1, status = 0, i;
+	int			 ch, traced = 1, status = 0, i, compare = 0;
 
 	optind = 0;	/* 0: GNU getopt starts afresh, permuting again */
 	while ((ch = getopt_long(argc, argv, "f:o:h", longopts, NULL)) != -1) {
@@ -489,6 +490,12 @@ main_run_demo(int argc, char **argv)
 			break;
 		case 'n':
 			traced = 0;
+			break;
+		case 'c':
+			if (strcmp(optarg, "python") != 0)
+				return main_bad_usage("--compare takes python, "
+				    "not '%s'", optarg);
+			compare = 1;
 			break;
 		case 'h':
 			main_list_demos(stdout, 0);
@@ -525,6 +532,12 @@ main_run_demo(int argc, char **argv)
 	signal(SIGINT, main_on_signal);
 	signal(SIGTERM, main_on_signal);
 	status = run_execute(r);
+	/* CPython beside the model: without it, one line and no change. */
+	if (status == 0 && compare && compare_python(r, &cause) != 0) {
+		fprintf(stderr, "parlab: --compare python: %s\n", cause);
+		free(cause);
+		cause = NULL;
+	}
 	main_run = NULL;
 	if (status != 0) {
 		fprintf(stderr, "parlab: %s: %s\n", cls->name, r->cause);

@@ -349,6 +349,7 @@ struct run {
 	size_t			 nnotes;
 	int			 status;	/* 0 ok, -1 failed */
 	char			*cause;
+	struct compare		*cpython;	/* --compare python, or NULL */
 };
 
 struct run	*run_create(const struct demo_class *, const struct params *,
@@ -683,6 +684,9 @@ struct lesson_block {
 	char			*predict;	/* ASK: metric to predict, or NULL */
 	double			 tolerance;	/* ASK: relative, 0.2 = 20 % */
 	double			 tol_abs;	/* ASK: absolute, "±0.5" */
+	char			*expect;	/* ASK: "FIGURE OP VALUE", or NULL */
+	unsigned		 expect_line;
+	int			 needs_cores;	/* RUN: needs: cores>=N, else 0 */
 };
 
 struct lesson_page {
@@ -701,6 +705,7 @@ struct lesson {
 	double			 autoplay;	/* seconds per page, 0 = off */
 	unsigned		 id_line;	/* where id: was given, 0 if not */
 	char			*replaces;	/* file of a lesson it shadows */
+	int			 needs_cores;	/* needs: cores>=N, else 0 */
 	struct lesson_page	*pages;
 	size_t			 npages;
 };
@@ -778,6 +783,36 @@ int		 lesson_watch_changed(struct lesson_watch *);
 int		 lesson_watch_check(int, char **, int,
 		     int (*)(int, char **, int));
 int		 lesson_watch_tick(struct tui *, int);
+/* compare.c */
+struct compare {		/* a CPython twin's figures beside a run */
+	char		*version;	/* "3.11.7" */
+	struct metric	*v;		/* wall_ms and the run's own keys */
+	size_t		 n;
+};
+int		 compare_python(struct run *, char **);
+const struct metric *compare_metric(const struct compare *, const char *);
+void		 compare_free(struct compare *);
+
+/* cores.c */
+unsigned	 cores_available(const char **);
+void		 cores_report(struct run *);
+
+/* lesson-run.c */
+#define LESSON_RUN_SCALE	0.2	/* check --run: runs at a fifth */
+int		 lesson_run_check(const struct lesson *, struct lesson_diags *,
+		     double);
+
+/* lesson-check.c: check --run */
+enum expect_op { EXPECT_LT, EXPECT_LE, EXPECT_GT, EXPECT_GE, EXPECT_EQ,
+	EXPECT_NE };
+struct expect {			/* "wall_per_longest < 1.3", "took == sum" */
+	char		 figure[64];
+	enum expect_op	 op;
+	double		 value;
+	char		 word[64];	/* a word instead of a number, or "" */
+};
+int		 lesson_expect_parse(const char *, struct expect *, char **);
+int		 lesson_needs_parse(const char *, int *, char **);
 
 /* lesson-md.c */
 void		 lesson_md_walk(const struct lesson_src *, size_t,

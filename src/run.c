@@ -61,6 +61,7 @@ run_destroy(struct run *r)
 		free(r->notes[i]);
 	free(r->notes);
 	free(r->cause);
+	compare_free(r->cpython);
 	free(r);
 }
 
@@ -78,6 +79,8 @@ run_execute(struct run *r)
 	}
 	if (r->wall_ns == 0 && r->begin_ns != 0)
 		run_end(r);
+	if (r->status == 0)
+		cores_report(r);	/* cores_available, and why it matters */
 	atomic_store(&r->finished, 1);
 	return r->status;
 }

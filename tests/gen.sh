@@ -1,5 +1,6 @@
 # gen.sh -- the gen demo end to end: results and switches of the lesson's
-# example, the wall time about the longest duration (generous ratios),
+# example, the wall time about the longest duration (generous ratios), the
+# fixed-work model (until=steps) taking the sum, a stop ending a long step,
 # only one task running at any instant (from the Chrome trace), the last
 # duration repeating, extra ones unused, bad parameters refused (exit 2).
 . "$top_srcdir/tests/lib.sh"
@@ -14,7 +15,7 @@ runj() {
 # The lesson's example at a fifth of its length: 400 and 600 ms, steps of
 # 60 ms.  Each clock runs while the other works: 4 and 7 steps.
 runj ex scale=0.2
-grep -q '"params":{"tasks":2,"durations":\[2000,3000\],"step_ms":300,"scale":0.2}' \
+grep -q '"params":{"tasks":2,"durations":\[2000,3000\],"step_ms":300,"until":"deadline","scale":0.2}' \
     "$TEST_TMP/ex" || fail "params: $(cat "$TEST_TMP/ex")"
 [ "$(json_array results "$TEST_TMP/ex")" = "[4,7]" ] ||
     fail "results $(json_array results "$TEST_TMP/ex"), not [4,7]"
@@ -28,7 +29,40 @@ ok "results [4,7], 9 switches"
 wall=$(json_num wall_ms "$TEST_TMP/ex")
 fcmp "$wall" '>=' 600 || fail "wall $wall ms < the longest duration"
 fcmp "$wall" '<' 900 || fail "wall $wall ms: not about the longest (600)"
+[ "$(sed -n 's/.*"took":"\([a-z]*\)".*/\1/p' "$TEST_TMP/ex")" = longest ] ||
+    fail "deadline: took is not longest: $(cat "$TEST_TMP/ex")"
 ok "wall $wall ms, about the longest duration"
+
+# Fixed work: each task does what it would alone (ceil(duration/step)),
+# 400/60 -> 7 and 600/60 -> 10 steps, one after another on the one
+# thread: 17 steps of 60 ms, the sum, not the longest.
+runj steps scale=0.2 until=steps
+[ "$(json_array results "$TEST_TMP/steps")" = "[7,10]" ] ||
+    fail "until=steps: results $(json_array results "$TEST_TMP/steps"), not [7,10]"
+wall=$(json_num wall_ms "$TEST_TMP/steps")
+fcmp "$wall" '>=' 1020 || fail "until=steps: wall $wall ms < 17 steps of 60 ms"
+[ "$(sed -n 's/.*"took":"\([a-z]*\)".*/\1/p' "$TEST_TMP/steps")" = sum ] ||
+    fail "until=steps: took is not sum: $(cat "$TEST_TMP/steps")"
+"$PARLAB" run gen scale=0.2 until=steps > "$TEST_TMP/steps.txt" ||
+    fail "until=steps: the text run failed"
+grep -q "steps done per task: 7, 10" "$TEST_TMP/steps.txt" ||
+    fail "until=steps: no steps line in $(cat "$TEST_TMP/steps.txt")"
+grep -q "about the sum" "$TEST_TMP/steps.txt" ||
+    fail "until=steps: the summary does not say sum: $(cat "$TEST_TMP/steps.txt")"
+ok "until=steps: [7,10] steps, wall $wall ms, the sum"
+
+# A stop does not wait for a step to end: SIGINT during a 60 s step.
+"$PARLAB" run gen step_ms=60000 > "$TEST_TMP/o" 2> "$TEST_TMP/e" &
+pid=$!
+sleep 0.5
+t0=$(date +%s%N)
+kill -INT "$pid"
+st=0
+wait "$pid" || st=$?
+ms=$((($(date +%s%N) - t0) / 1000000))
+[ "$st" = 1 ] || fail "SIGINT in a 60 s step: exit $st, not 1"
+[ "$ms" -lt 1000 ] || fail "SIGINT in a 60 s step: $ms ms to exit"
+ok "SIGINT ends a 60 s step in $ms ms"
 
 # Fewer durations than tasks: the last one repeats.  3 tasks of 150 ms,
 # 60 ms steps: task 0 steps at 0, finds 180 ms gone at its next turn; tasks
@@ -84,6 +118,8 @@ expect_exit 2 "$PARLAB" run gen durations=100,x
 grep -q "durations" "$TEST_TMP/err" || fail "durations=100,x: $(cat "$TEST_TMP/err")"
 expect_exit 2 "$PARLAB" run gen step_ms=0
 grep -q "step_ms" "$TEST_TMP/err" || fail "step_ms=0: $(cat "$TEST_TMP/err")"
+expect_exit 2 "$PARLAB" run gen until=never
+grep -q "until" "$TEST_TMP/err" || fail "until=never: $(cat "$TEST_TMP/err")"
 [ ! -s "$TEST_TMP/out" ] || fail "a refused run printed: $(cat "$TEST_TMP/out")"
 ok "bad parameters exit 2, naming themselves"
 
