@@ -42,6 +42,8 @@ main_usage(FILE *f)
 "       parlab run DEMO [key=value ...] [--format text|json|trace] [-o FILE]\n"
 "                  [--no-trace]\n"
 "       parlab check FILE ...\n"
+"       parlab step PROGRAM [--script 0,1,...] [--goal GOAL]\n"
+"                  [--format text|json]\n"
 "       parlab --reset-progress | --help | --version\n", f);
 }
 
@@ -157,6 +159,8 @@ main(int argc, char **argv)
 		return main_list(argc, argv);
 	if (strcmp(argv[0], "run") == 0)
 		return main_run_demo(argc, argv);
+	if (strcmp(argv[0], "step") == 0)
+		return step_main(argc, argv);
 	if (strcmp(argv[0], "check") == 0) {
 		if (argc < 2)
 			return main_bad_usage("check needs at least one file");

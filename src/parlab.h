@@ -579,6 +579,106 @@ unsigned proc_stop_all(void);
 unsigned proc_live(void);
 int	 proc_worker_main(int, char **);
 
+/* step.c: the interleaving stepper's programs (see doc/step-format.md) */
+#define STEP_MAX_THREADS	4	/* digit keys 0-3 pick one */
+#define STEP_MAX_CODE		24	/* statements in one thread */
+#define STEP_MAX_NAMES		8	/* shared variables, objects, locals */
+enum step_op {
+	STEP_SET,		/* dst = a */
+	STEP_ADD,		/* dst = a + b */
+	STEP_SUB,		/* dst = a - b */
+	STEP_ACQUIRE,		/* obj.acquire(): a lock or a semaphore */
+	STEP_RELEASE,		/* obj.release() */
+	STEP_EVENT_SET,		/* obj.set() */
+	STEP_EVENT_CLEAR,	/* obj.clear() */
+	STEP_EVENT_WAIT		/* obj.wait() */
+};
+enum step_where { STEP_CONST, STEP_SHARED, STEP_LOCAL };
+struct step_operand {
+	enum step_where	 where;
+	int		 index;		/* SHARED, LOCAL: which */
+	int64_t		 value;		/* CONST */
+};
+struct step_insn {
+	enum step_op		 op;
+	struct step_operand	 dst, a, b;	/* dst: SHARED or LOCAL */
+	int			 obj;		/* the lock, semaphore or event */
+	char			*text;		/* the line as shown */
+	unsigned		 line;		/* in the program file */
+};
+enum step_obj_kind { STEP_LOCK, STEP_SEMAPHORE, STEP_EVENT };
+struct step_object {
+	char			*name;
+	enum step_obj_kind	 kind;
+	int64_t			 init;		/* SEMAPHORE: its count */
+};
+struct step_code {		/* one thread's program */
+	struct step_insn	 insn[STEP_MAX_CODE];
+	unsigned		 n;
+	char			*local[STEP_MAX_NAMES];
+	unsigned		 nlocal;
+};
+enum step_goal_kind { STEP_GOAL_NONE, STEP_GOAL_DEADLOCK, STEP_GOAL_VALUE };
+struct step_goal {
+	enum step_goal_kind	 kind;
+	int			 var;		/* VALUE: the shared variable */
+	int			 ne;		/* VALUE: != instead of == */
+	int64_t			 value;
+	char			*text;		/* as written, NULL for none */
+};
+struct step_program {
+	char			*name;		/* "racy-counter" */
+	char			*title;
+	char			*shared[STEP_MAX_NAMES];
+	int64_t			 shared_init[STEP_MAX_NAMES];
+	unsigned		 nshared;
+	struct step_object	 obj[STEP_MAX_NAMES];
+	unsigned		 nobj;
+	struct step_code	 thread[STEP_MAX_THREADS];
+	unsigned		 nthreads;
+	struct step_goal	 goal;
+};
+char	*step_find(const char *);
+struct step_program *step_load(const char *, char **);
+struct step_program *step_parse(const char *, const char *, const char *,
+	     size_t, char **);
+void	 step_program_free(struct step_program *);
+int	 step_goal_parse(const struct step_program *, const char *,
+	     struct step_goal *, char **);
+char	**step_builtins(size_t *);
+/* step-exec.c: running a step program one statement at a time */
+enum step_tstate { STEP_READY, STEP_BLOCKED, STEP_DONE };
+struct step_state {
+	const struct step_program *p;
+	int64_t		 shared[STEP_MAX_NAMES];
+	int64_t		 local[STEP_MAX_THREADS][STEP_MAX_NAMES];
+	uint8_t		 local_set[STEP_MAX_THREADS][STEP_MAX_NAMES];
+	unsigned	 pc[STEP_MAX_THREADS];
+	int		 holder[STEP_MAX_NAMES];	/* a lock's thread, -1 */
+	int64_t		 count[STEP_MAX_NAMES];	/* semaphore count, event flag */
+	uint8_t		 sched[STEP_MAX_THREADS * STEP_MAX_CODE];
+	unsigned	 nsched;	/* statements taken so far */
+};
+struct step_link {		/* one edge of a deadlock's wait-for cycle */
+	int		 thread;
+	int		 waits_obj;	/* the lock it waits for */
+	int		 holder;	/* the thread holding that lock */
+};
+void	 step_reset(struct step_state *, const struct step_program *);
+enum step_tstate step_status(const struct step_state *, unsigned, char **);
+int	 step_take(struct step_state *, unsigned, char **);
+int	 step_undo(struct step_state *);
+int	 step_deadlocked(const struct step_state *);
+unsigned step_cycle(const struct step_state *, struct step_link *);
+int	 step_goal_met(const struct step_state *, const struct step_goal *);
+char	*step_goal_message(const struct step_goal *);
+/* step-main.c */
+int	 step_main(int, char **);
+void	 step_print_json(FILE *, const struct step_state *,
+	     const struct step_goal *);
+void	 step_print_text(FILE *, const struct step_state *,
+	     const struct step_goal *);
+
 /* lesson.c */
 enum lesson_style {		/* inline text styles, may be or'ed */
 	LSTYLE_PLAIN = 0,
