@@ -638,14 +638,23 @@ struct step_program {
 	unsigned		 nthreads;
 	struct step_goal	 goal;
 };
-char	*step_find(const char *);
-struct step_program *step_load(const char *, char **);
 struct step_program *step_parse(const char *, const char *, const char *,
 	     size_t, char **);
 void	 step_program_free(struct step_program *);
 int	 step_goal_parse(const struct step_program *, const char *,
 	     struct step_goal *, char **);
+
+/* step-load.c */
+struct lesson;
+struct lesson_block;
+struct lesson_diags;
+char	*step_find(const char *);
+struct step_program *step_load(const char *, char **);
 char	**step_builtins(size_t *);
+int	 step_block_parse(const struct lesson_block *, struct step_program **,
+	     struct step_goal *, char **);
+void	 step_fence(struct lesson *, struct lesson_diags *, char **,
+	     const unsigned *, size_t, unsigned);
 /* step-exec.c: running a step program one statement at a time */
 enum step_tstate { STEP_READY, STEP_BLOCKED, STEP_DONE };
 struct step_state {
@@ -884,6 +893,8 @@ int		 theme_load(struct theme *, const char *, char **);
 
 /* tui.c */
 int	 tui_main(const char *, const char *, int);
+struct step_view;
+int	 tui_step_main(struct step_view *);
 enum tui_screen { TUI_MENU, TUI_LESSON };
 
 struct tui_run {		/* one run of the demo pane, live or done */
@@ -952,6 +963,7 @@ struct tui {
 	uint64_t	 page_since;	/* clock when the page was opened */
 	uint64_t	 frames;
 	double		 anim_fps;	/* measured while animating */
+	struct step_view *step;		/* the stepper, open over the screen */
 };
 
 #define TUI_MIN_COLS	40
@@ -1012,5 +1024,20 @@ void	 view_timeline_metric(char *, size_t, const struct metric *);
 
 /* view-help.c */
 void	 view_help_draw(struct tui *);
+
+/* view-step.c */
+struct step_view {		/* the stepper screen */
+	struct step_program	*p;
+	struct step_goal	 goal;
+	struct step_state	 st;
+	int			 alone;		/* parlab step: q quits */
+};
+extern const struct tui_keydef view_step_keys[];
+struct step_view *step_view_create(struct step_program *,
+		     const struct step_goal *, int);
+void		 step_view_destroy(struct step_view *);
+int		 view_step_open_page(struct tui *);
+void		 view_step_key(struct tui *, int);
+void		 view_step_draw(struct tui *);
 
 #endif /* PARLAB_H */

@@ -314,7 +314,14 @@ step_main(int argc, char **argv)
 	if (goaltext == NULL && p->goal.text != NULL)
 		goal.text = xstrdup(p->goal.text);
 	step_reset(&st, p);
-	if ((status = step_script(&st, script ? script : "")) == 0) {
+	if (script == NULL && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+		struct step_view *sv = step_view_create(p, &goal, 1);
+
+		/* The screen took the program and the goal over. */
+		status = tui_step_main(sv);
+		step_view_destroy(sv);
+		return status;
+	} else if ((status = step_script(&st, script ? script : "")) == 0) {
 		if (json)
 			step_print_json(stdout, &st, &goal);
 		else

@@ -15,22 +15,17 @@
  * object of a kind that has that method.  A bad file is refused with the
  * first problem as `FILE:LINE: error: ...`.
  *
- * Built-in programs are data/step/NAME.step, found like themes: the user's
- * data directory, then PKGDATADIR/step when installed, then the source tree.
+ * Where programs come from (files, built-ins, lesson blocks): step-load.c.
  */
 
 #include "config.h"
 
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "parlab.h"
-
-#define STEP_MAX_BYTES	(64 * 1024)	/* a larger program file is refused */
 
 struct step_parser {
 	struct step_program	*p;
@@ -516,123 +511,4 @@ step_goal_parse(const struct step_program *p, const char *text,
 	xasprintf(&g->text, "%s %s %lld", name, g->ne ? "!=" : "==",
 	    (long long)g->value);
 	return 0;
-}
-
-/* The directories holding built-in programs, most specific first. */
-static char *
-step_dir(int i)
-{
-	const char	*xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
-	char		*path = NULL;
-
-	if (i == 0 && xdg != NULL && *xdg == '/')
-		xasprintf(&path, "%s/parlab/step", xdg);
-	else if (i == 1 && (xdg == NULL || *xdg != '/') && home != NULL)
-		xasprintf(&path, "%s/.local/share/parlab/step", home);
-	else if (i == 2)
-		path = xstrdup(PKGDATADIR "/step");
-	else if (i == 3)
-		path = xstrdup(PARLAB_SRCDIR "/data/step");
-	return path;
-}
-
-/* The path of program NAME (a built-in name or a path), or NULL. */
-char *
-step_find(const char *name)
-{
-	char	*dir, *path;
-	int	 i;
-
-	if (strchr(name, '/') != NULL || strstr(name, ".step") != NULL)
-		return access(name, R_OK) == 0 ? xstrdup(name) : NULL;
-	for (i = 0; i < 4; i++) {
-		if ((dir = step_dir(i)) == NULL)
-			continue;
-		xasprintf(&path, "%s/%s.step", dir, name);
-		free(dir);
-		if (access(path, R_OK) == 0)
-			return path;
-		free(path);
-	}
-	return NULL;
-}
-
-/* The names of the built-in programs, sorted, each once. */
-char **
-step_builtins(size_t *n)
-{
-	struct dirent	*de;
-	DIR		*d;
-	char		**v = NULL, *dir, *name;
-	size_t		 i, len;
-	int		 k;
-
-	*n = 0;
-	for (k = 0; k < 4; k++) {
-		if ((dir = step_dir(k)) == NULL)
-			continue;
-		d = opendir(dir);
-		free(dir);
-		while (d != NULL && (de = readdir(d)) != NULL) {
-			len = strlen(de->d_name);
-			if (len <= 5 || de->d_name[0] == '.' ||
-			    strcmp(de->d_name + len - 5, ".step") != 0)
-				continue;
-			name = xstrndup(de->d_name, len - 5);
-			for (i = 0; i < *n && strcmp(v[i], name) != 0; i++)
-				;
-			if (i < *n) {
-				free(name);
-				continue;
-			}
-			v = xreallocarray(v, *n + 1, sizeof *v);
-			for (i = *n; i > 0 && strcmp(v[i - 1], name) > 0; i--)
-				v[i] = v[i - 1];
-			v[i] = name;
-			(*n)++;
-		}
-		if (d != NULL)
-			closedir(d);
-	}
-	return v;
-}
-
-/* Load program NAME (built-in or a path); NULL with cause if it fails. */
-struct step_program *
-step_load(const char *name, char **cause)
-{
-	struct step_program	*p;
-	FILE			*f;
-	char			*path, *text, *base, *dot;
-	size_t			 n;
-
-	if ((path = step_find(name)) == NULL) {
-		xasprintf(cause, "no step program '%s' (built in: `parlab step "
-		    "--list`; or give a path to a .step file)", name);
-		return NULL;
-	}
-	if ((f = fopen(path, "r")) == NULL) {
-		xasprintf(cause, "%s: %s", path, strerror(errno));
-		free(path);
-		return NULL;
-	}
-	text = xmalloc(STEP_MAX_BYTES + 1);
-	n = fread(text, 1, STEP_MAX_BYTES + 1, f);
-	fclose(f);
-	if (n > STEP_MAX_BYTES) {
-		xasprintf(cause, "%s: error: larger than %d bytes", path,
-		    STEP_MAX_BYTES);
-		free(text);
-		free(path);
-		return NULL;
-	}
-	base = strrchr(path, '/') != NULL ? strrchr(path, '/') + 1 : path;
-	base = xstrdup(base);
-	if ((dot = strstr(base, ".step")) != NULL && dot[5] == '\0')
-		*dot = '\0';
-	p = step_parse(base, path, text, n, cause);
-	free(base);
-	free(text);
-	free(path);
-	return p;
 }

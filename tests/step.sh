@@ -105,4 +105,16 @@ ok "a program file of one's own runs; a bad one says FILE:LINE: error"
 grep -q "steps: none yet" "$TEST_TMP/t" || fail "start state"
 ok "no script, no terminal: the start state"
 
+# A lesson's step block is checked: the program must load, the goal parse.
+"$PARLAB" check "$top_srcdir/tests/step-lessons/stepper.md" > "$TEST_TMP/c" 2>&1 ||
+    fail "a good step block refused: $(cat "$TEST_TMP/c")"
+printf -- '---\nid: x\ntitle: X\nsummary: s\n---\n# A\n\n```step\nnope\n```\n\n```step\nracy-counter\ngoal: blah\n```\n' \
+    > "$TEST_TMP/bad.md"
+expect_exit 1 "$PARLAB" check "$TEST_TMP/bad.md"
+grep -q "bad.md:9: error: no step program 'nope'" "$TEST_TMP/err" "$TEST_TMP/out" ||
+    fail "bad program in a lesson: $(cat "$TEST_TMP/err" "$TEST_TMP/out")"
+grep -q "bad.md:14: error: a goal is" "$TEST_TMP/err" "$TEST_TMP/out" ||
+    fail "bad goal in a lesson"
+ok "lesson step blocks: a bad program or goal is FILE:LINE: error"
+
 done_testing
