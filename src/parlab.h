@@ -286,7 +286,7 @@ const struct demo_class *demo_find(const char *);
 
 /* run.c */
 enum metric_type { METRIC_INT, METRIC_FLOAT, METRIC_BOOL, METRIC_INTS,
-    METRIC_TEXT };
+    METRIC_TEXT, METRIC_JSON };
 
 struct metric {
 	char		*key;
@@ -295,7 +295,7 @@ struct metric {
 	double		 f;
 	int64_t		*ints;
 	size_t		 nints;
-	char		*text;
+	char		*text;		/* TEXT; JSON: a JSON value, as text */
 };
 
 /* Everything a worker thread needs to do its work and report it. */
@@ -345,6 +345,7 @@ void		 run_metric_bool(struct run *, const char *, int);
 void		 run_metric_ints(struct run *, const char *, const int64_t *,
 		     size_t);
 void		 run_metric_text(struct run *, const char *, const char *);
+void		 run_metric_json(struct run *, const char *, const char *);
 const struct metric *run_metric(const struct run *, const char *);
 void		 run_note(struct run *, const char *, ...) PARLAB_PRINTF(2, 3);
 int		 run_threads_start(struct run *, pthread_t *, struct worker *,
@@ -542,6 +543,7 @@ extern const struct demo_class demo_procs_class;
 extern const struct demo_class demo_pool_class;
 extern const struct demo_class demo_gen_class;
 extern const struct demo_class demo_async_class;
+extern const struct demo_class demo_deadlock_class;
 
 /* proc.c: child processes that never outlive parlab */
 #define PROC_WORKER_ARG	"--parlab-worker"	/* argv[1] of a spawned worker */
