@@ -581,6 +581,14 @@ unsigned proc_stop_all(void);
 unsigned proc_live(void);
 int	 proc_worker_main(int, char **);
 
+/* race-witness.c */
+struct witness;
+struct witness	*witness_create(unsigned, uint64_t);
+void		 witness_destroy(struct witness *);
+void		 witness_note(struct witness *, unsigned, uint64_t, uint64_t,
+		     uint64_t);
+void		 witness_report(struct witness *, struct run *, uint64_t);
+
 /* step.c: the interleaving stepper's programs (see doc/step-format.md) */
 #define STEP_MAX_THREADS	4	/* digit keys 0-3 pick one */
 #define STEP_MAX_CODE		24	/* statements in one thread */
