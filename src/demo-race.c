@@ -58,6 +58,9 @@ static const struct param_spec race_params[] = {
 	{ "body", PARAM_CHOICE, "plain", 0, 0, "plain|call",
 	    "plain: read, add, write; call: a function call between the "
 	    "read and the write (a GIL safe point)" },
+	{ "witness", PARAM_INT, "0", 0, 1, NULL,
+	    "1: record every read and write of the counter and show a lost "
+	    "update caught in the act (iters up to 100000)" },
 	{ NULL, 0, NULL, 0, 0, NULL, NULL }
 };
 
@@ -72,6 +75,7 @@ struct race {
 	pthread_mutex_t		 mutex;
 	_Atomic uint64_t	 counter;
 	uint64_t		 lock_waits;	/* shown waits, under mutex */
+	struct witness		*witness;	/* witness=1: every step */
 };
 
 /*
@@ -121,12 +125,16 @@ race_lock(struct race *rc, struct worker *w)
 static inline void
 race_increment(struct race *rc, struct worker *w)
 {
-	uint64_t	v;
+	uint64_t	v, t = 0;
 
 	v = atomic_load_explicit(&rc->counter, memory_order_relaxed);
+	if (rc->witness != NULL)
+		t = trace_now(w->trace);
 	if (rc->body == RACE_CALL)
 		race_call(w);
 	atomic_store_explicit(&rc->counter, v + 1, memory_order_relaxed);
+	if (rc->witness != NULL)	/* race-witness.c */
+		witness_note(rc->witness, w->index, t, trace_now(w->trace), v);
 }
 
 /* n statements' worth of interpreter work. */
@@ -241,6 +249,8 @@ race_report(struct race *rc, struct run *r)
 	if (lost > 0)
 		run_note(r, "two threads read the same value and both wrote "
 		    "value+1: each such pair loses an update");
+	if (rc->witness != NULL)
+		witness_report(rc->witness, r, lost);
 	else if (rc->sync == RACE_NONE && rc->use_gil)
 		run_note(r, "no switch can fall between the read and the "
 		    "write: the GIL only changes hands at safe points");
@@ -277,6 +287,8 @@ race_run(struct run *r, char **cause)
 	atomic_init(&rc.counter, 0);
 	run_workers_init(&ws, r, tr, rc.nthreads, "T",
 	    rc.use_gil ? &rc.gil : NULL, &rc);
+	if (params_int(&r->params, "witness"))
+		rc.witness = witness_create(rc.nthreads, rc.iters);
 
 	run_begin(r);
 	error = run_workers_start(&ws, 0, rc.nthreads, race_worker, cause);
@@ -287,8 +299,30 @@ race_run(struct run *r, char **cause)
 		race_report(&rc, r);
 	run_workers_free(&ws);
 	pthread_mutex_destroy(&rc.mutex);
+	witness_destroy(rc.witness);
 	gil_free(&rc.gil);
 	return error;
+}
+
+/* witness=1 keeps every step in memory: small runs only. */
+static int
+race_check(const struct params *p, char **cause)
+{
+	if (params_int(p, "witness") && params_int(p, "iters") > 100000) {
+		xasprintf(cause, "witness=1 records every step: iters=1 to "
+		    "100000 with it, not %lld",
+		    (long long)params_int(p, "iters"));
+		return -1;
+	}
+	if (params_int(p, "witness") && params_int(p, "threads") *
+	    params_int(p, "iters") > 4000000) {
+		xasprintf(cause, "witness=1 records every step: threads x "
+		    "iters at most 4000000 (threads=%lld iters=%lld)",
+		    (long long)params_int(p, "threads"),
+		    (long long)params_int(p, "iters"));
+		return -1;
+	}
+	return 0;
 }
 
 const struct demo_class demo_race_class = {
@@ -296,4 +330,5 @@ const struct demo_class demo_race_class = {
 	.summary = "a shared counter without and with a lock",
 	.params = race_params,
 	.run = race_run,
+	.check = race_check,
 };

@@ -168,6 +168,9 @@ export_json_metric(FILE *f, const struct metric *m)
 	case METRIC_TEXT:
 		json_string(f, m->text);
 		break;
+	case METRIC_JSON:
+		fputs(m->text, f);
+		break;
 	}
 }
 

@@ -159,6 +159,7 @@ export_text_value(FILE *f, const struct metric *m)
 			fprintf(f, ", ... (%zu in all)", m->nints);
 		break;
 	case METRIC_TEXT:
+	case METRIC_JSON:	/* the notes say it in words */
 		fputs(m->text, f);
 		break;
 	}

@@ -17,7 +17,8 @@
  *          line numbers mapped back to the file, so choices can hold
  *          `code` and *emphasis*;
  *   note   speaker notes, kept as lines and as one text;
- *   pause  the rest of the page shows on a key.
+ *   pause  the rest of the page shows on a key;
+ *   step   a stepper program and an optional goal (step-load.c).
  */
 
 #include "config.h"
@@ -30,7 +31,7 @@
 #include "parlab.h"
 
 static const char *const fence_kinds[] = { "run", "ask", "note", "pause",
-    NULL };
+    "step", NULL };
 
 /* The index of a parlab fence name, or -1 for an ordinary code block. */
 int
@@ -696,6 +697,9 @@ lesson_fence(struct lesson *l, struct lesson_diags *d, const char *lang,
 				break;
 			}
 		lesson_block_add(l, LBLOCK_PAUSE, line);
+		break;
+	case 4:		/* the stepper's own (step-load.c) */
+		step_fence(l, d, lines, at, n, line);
 		break;
 	}
 }

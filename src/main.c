@@ -64,6 +64,8 @@ main_usage(FILE *f)
 "                  [--no-trace] [--compare python]\n"
 "       parlab check [--dump] [--run] [--strict] [--watch] FILE ...\n"
 "       parlab progress [--json]\n"
+"       parlab step PROGRAM [--script 0,1,...] [--goal GOAL]\n"
+"                  [--format text|json]\n"
 "       parlab --reset-progress | --help | --version\n", f);
 }
 
@@ -262,6 +264,8 @@ main_dispatch(int argc, char **argv)
 		return main_run_demo(argc, argv);
 	if (strcmp(argv[0], "progress") == 0)
 		return progress_main(argc, argv);
+	if (strcmp(argv[0], "step") == 0)
+		return step_main(argc, argv);
 	if (strcmp(argv[0], "check") == 0) {
 		if (argc < 2)
 			return main_bad_usage("check needs at least one file");

@@ -286,7 +286,7 @@ const struct demo_class *demo_find(const char *);
 
 /* run.c */
 enum metric_type { METRIC_INT, METRIC_FLOAT, METRIC_BOOL, METRIC_INTS,
-    METRIC_TEXT };
+    METRIC_TEXT, METRIC_JSON };
 
 struct metric {
 	char		*key;
@@ -295,7 +295,7 @@ struct metric {
 	double		 f;
 	int64_t		*ints;
 	size_t		 nints;
-	char		*text;
+	char		*text;		/* TEXT; JSON: a JSON value, as text */
 };
 
 /* Everything a worker thread needs to do its work and report it. */
@@ -368,6 +368,7 @@ void		 run_metric_bool(struct run *, const char *, int);
 void		 run_metric_ints(struct run *, const char *, const int64_t *,
 		     size_t);
 void		 run_metric_text(struct run *, const char *, const char *);
+void		 run_metric_json(struct run *, const char *, const char *);
 const struct metric *run_metric(const struct run *, const char *);
 void		 run_note(struct run *, const char *, ...) PARLAB_PRINTF(2, 3);
 int		 run_stop_cause(const struct run *, char **);
@@ -579,6 +580,7 @@ extern const struct demo_class demo_procs_class;
 extern const struct demo_class demo_pool_class;
 extern const struct demo_class demo_gen_class;
 extern const struct demo_class demo_async_class;
+extern const struct demo_class demo_deadlock_class;
 
 /* proc.c: child processes that never outlive parlab */
 #define PROC_WORKER_ARG	"--parlab-worker"	/* argv[1] of a spawned worker */
@@ -626,6 +628,123 @@ int	 proc_wait(struct proc *, char **);
 unsigned proc_stop_all(void);
 unsigned proc_live(void);
 int	 proc_worker_main(int, char **);
+
+/* race-witness.c */
+struct witness;
+struct witness	*witness_create(unsigned, uint64_t);
+void		 witness_destroy(struct witness *);
+void		 witness_note(struct witness *, unsigned, uint64_t, uint64_t,
+		     uint64_t);
+void		 witness_report(struct witness *, struct run *, uint64_t);
+
+/* step.c: the interleaving stepper's programs (see doc/step-format.md) */
+#define STEP_MAX_THREADS	4	/* digit keys 0-3 pick one */
+#define STEP_MAX_CODE		24	/* statements in one thread */
+#define STEP_MAX_NAMES		8	/* shared variables, objects, locals */
+enum step_op {
+	STEP_SET,		/* dst = a */
+	STEP_ADD,		/* dst = a + b */
+	STEP_SUB,		/* dst = a - b */
+	STEP_ACQUIRE,		/* obj.acquire(): a lock or a semaphore */
+	STEP_RELEASE,		/* obj.release() */
+	STEP_EVENT_SET,		/* obj.set() */
+	STEP_EVENT_CLEAR,	/* obj.clear() */
+	STEP_EVENT_WAIT		/* obj.wait() */
+};
+enum step_where { STEP_CONST, STEP_SHARED, STEP_LOCAL };
+struct step_operand {
+	enum step_where	 where;
+	int		 index;		/* SHARED, LOCAL: which */
+	int64_t		 value;		/* CONST */
+};
+struct step_insn {
+	enum step_op		 op;
+	struct step_operand	 dst, a, b;	/* dst: SHARED or LOCAL */
+	int			 obj;		/* the lock, semaphore or event */
+	char			*text;		/* the line as shown */
+	unsigned		 line;		/* in the program file */
+};
+enum step_obj_kind { STEP_LOCK, STEP_SEMAPHORE, STEP_EVENT };
+struct step_object {
+	char			*name;
+	enum step_obj_kind	 kind;
+	int64_t			 init;		/* SEMAPHORE: its count */
+};
+struct step_code {		/* one thread's program */
+	struct step_insn	 insn[STEP_MAX_CODE];
+	unsigned		 n;
+	char			*local[STEP_MAX_NAMES];
+	unsigned		 nlocal;
+};
+enum step_goal_kind { STEP_GOAL_NONE, STEP_GOAL_DEADLOCK, STEP_GOAL_VALUE };
+struct step_goal {
+	enum step_goal_kind	 kind;
+	int			 var;		/* VALUE: the shared variable */
+	int			 ne;		/* VALUE: != instead of == */
+	int64_t			 value;
+	char			*text;		/* as written, NULL for none */
+};
+struct step_program {
+	char			*name;		/* "racy-counter" */
+	char			*title;
+	char			*shared[STEP_MAX_NAMES];
+	int64_t			 shared_init[STEP_MAX_NAMES];
+	unsigned		 nshared;
+	struct step_object	 obj[STEP_MAX_NAMES];
+	unsigned		 nobj;
+	struct step_code	 thread[STEP_MAX_THREADS];
+	unsigned		 nthreads;
+	struct step_goal	 goal;
+};
+struct step_program *step_parse(const char *, const char *, const char *,
+	     size_t, char **);
+void	 step_program_free(struct step_program *);
+int	 step_goal_parse(const struct step_program *, const char *,
+	     struct step_goal *, char **);
+
+/* step-load.c */
+struct lesson;
+struct lesson_block;
+struct lesson_diags;
+char	*step_find(const char *);
+struct step_program *step_load(const char *, char **);
+char	**step_builtins(size_t *);
+int	 step_block_parse(const struct lesson_block *, struct step_program **,
+	     struct step_goal *, char **);
+void	 step_fence(struct lesson *, struct lesson_diags *, char **,
+	     const unsigned *, size_t, unsigned);
+/* step-exec.c: running a step program one statement at a time */
+enum step_tstate { STEP_READY, STEP_BLOCKED, STEP_DONE };
+struct step_state {
+	const struct step_program *p;
+	int64_t		 shared[STEP_MAX_NAMES];
+	int64_t		 local[STEP_MAX_THREADS][STEP_MAX_NAMES];
+	uint8_t		 local_set[STEP_MAX_THREADS][STEP_MAX_NAMES];
+	unsigned	 pc[STEP_MAX_THREADS];
+	int		 holder[STEP_MAX_NAMES];	/* a lock's thread, -1 */
+	int64_t		 count[STEP_MAX_NAMES];	/* semaphore count, event flag */
+	uint8_t		 sched[STEP_MAX_THREADS * STEP_MAX_CODE];
+	unsigned	 nsched;	/* statements taken so far */
+};
+struct step_link {		/* one edge of a deadlock's wait-for cycle */
+	int		 thread;
+	int		 waits_obj;	/* the lock it waits for */
+	int		 holder;	/* the thread holding that lock */
+};
+void	 step_reset(struct step_state *, const struct step_program *);
+enum step_tstate step_status(const struct step_state *, unsigned, char **);
+int	 step_take(struct step_state *, unsigned, char **);
+int	 step_undo(struct step_state *);
+int	 step_deadlocked(const struct step_state *);
+unsigned step_cycle(const struct step_state *, struct step_link *);
+int	 step_goal_met(const struct step_state *, const struct step_goal *);
+char	*step_goal_message(const struct step_goal *);
+/* step-main.c */
+int	 step_main(int, char **);
+void	 step_print_json(FILE *, const struct step_state *,
+	     const struct step_goal *);
+void	 step_print_text(FILE *, const struct step_state *,
+	     const struct step_goal *);
 
 /* lesson.c */
 enum lesson_style {		/* inline text styles, may be or'ed */
@@ -910,6 +1029,8 @@ int		 theme_load(struct theme *, const char *, char **);
 
 /* tui.c */
 int	 tui_main(const char *, const char *, int, long);
+struct step_view;
+int	 tui_step_main(struct step_view *);
 enum tui_screen { TUI_MENU, TUI_LESSON };
 
 struct tui_run {		/* one run of the demo pane, live or done */
@@ -980,6 +1101,7 @@ struct tui {
 	double		 anim_fps;	/* measured while animating */
 	struct lesson_watch *watch;	/* the open lesson's file */
 	char		*watch_error;	/* its first error since a save */
+	struct step_view *step;		/* the stepper, open over the screen */
 };
 
 #define TUI_MIN_COLS	40
@@ -1040,5 +1162,20 @@ void	 view_timeline_metric(char *, size_t, const struct metric *);
 
 /* view-help.c */
 void	 view_help_draw(struct tui *);
+
+/* view-step.c */
+struct step_view {		/* the stepper screen */
+	struct step_program	*p;
+	struct step_goal	 goal;
+	struct step_state	 st;
+	int			 alone;		/* parlab step: q quits */
+};
+extern const struct tui_keydef view_step_keys[];
+struct step_view *step_view_create(struct step_program *,
+		     const struct step_goal *, int);
+void		 step_view_destroy(struct step_view *);
+int		 view_step_open_page(struct tui *);
+void		 view_step_key(struct tui *, int);
+void		 view_step_draw(struct tui *);
 
 #endif /* PARLAB_H */

@@ -198,6 +198,13 @@ run_metric_text(struct run *r, const char *key, const char *v)
 	run_metric_add(r, key, METRIC_TEXT)->text = xstrdup(v);
 }
 
+/* Report a structured result (a list, objects) as JSON text. */
+void
+run_metric_json(struct run *r, const char *key, const char *json)
+{
+	run_metric_add(r, key, METRIC_JSON)->text = xstrdup(json);
+}
+
 /* A reported metric by name, or NULL. */
 const struct metric *
 run_metric(const struct run *r, const char *key)

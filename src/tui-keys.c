@@ -37,6 +37,7 @@ const struct tui_keydef tui_keys_lesson[] = {
 	{ "Home/g  End/G", "first or last page (g is the GIL knob on demos)" },
 	{ "Up/k  Down/j", "scroll the page" },
 	{ "1-9", "answer a question with that choice" },
+	{ "o", "open the page's stepper (a step block)" },
 	{ "0-9 . Enter", "type a prediction, Enter to lock it in" },
 	{ "?", "this help" },
 	{ "q/Esc", "back to the menu (stops a run)" },
@@ -357,6 +358,8 @@ tui_keys_on_lesson(struct tui *t, int ch)
 
 	if (tui_keys_answer(t, ch) || tui_keys_on_demo(t, ch))
 		return;
+	if (ch == 'o' && view_step_open_page(t))	/* a step block */
+		return;
 	switch (ch) {
 	case KEY_RIGHT: case ' ': case 'l': case 'n':
 		tui_next(t);
@@ -467,7 +470,9 @@ tui_keys_handle(struct tui *t, int ch)
 		free(t->message);
 		t->message = NULL;
 	}
-	if (t->screen == TUI_MENU)
+	if (t->step != NULL)
+		view_step_key(t, ch);
+	else if (t->screen == TUI_MENU)
 		tui_keys_on_menu(t, ch);
 	else
 		tui_keys_on_lesson(t, ch);

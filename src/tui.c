@@ -428,7 +428,9 @@ tui_draw(struct tui *t)
 		tui_put(t, 1, 0, COLS, buf, ROLE_NORMAL);
 		tui_put(t, 2, 0, COLS, "enlarge it, or q", ROLE_DIM);
 	} else {
-		if (t->screen == TUI_MENU)
+		if (t->step != NULL)
+			view_step_draw(t);
+		else if (t->screen == TUI_MENU)
 			view_menu_draw(t);
 		else
 			view_lesson_draw(t);
@@ -675,6 +677,7 @@ tui_main(const char *name, const char *theme, int present, long page)
 	clock_gettime(CLOCK_REALTIME, &first_real);
 	tui_loop(&t);
 	tui_done();
+	step_view_destroy(t.step);
 	if (t.lesson != NULL)
 		tui_close_lesson(&t);
 	tui_stats(&t, start, first, &first_real);
@@ -696,6 +699,43 @@ tui_main(const char *name, const char *theme, int present, long page)
 	for (i = 0; i < sizeof tui_quit_signals / sizeof(int); i++)
 		sigaction(tui_quit_signals[i], &tui_old_act[
 		    tui_quit_signals[i]], NULL);
+	if (tui_pipe[0] != -1) {
+		close(tui_pipe[0]);
+		close(tui_pipe[1]);
+		tui_pipe[0] = tui_pipe[1] = -1;
+	}
+	return tui_signalled ? 128 + tui_signalled : 0;
+}
+
+/* parlab step PROGRAM on a terminal: the stepper alone; q quits. */
+int
+tui_step_main(struct step_view *sv)
+{
+	struct tui	 t;
+	char		*cause = NULL;
+	const char	*cs, *theme = getenv("PARLAB_THEME");
+
+	memset(&t, 0, sizeof t);
+	setlocale(LC_ALL, "");
+	cs = nl_langinfo(CODESET);
+	t.utf8 = cs != NULL && (strcmp(cs, "UTF-8") == 0 ||
+	    strcmp(cs, "utf8") == 0);
+	/* A theme that does not load leaves the default one. */
+	theme_load(&t.theme, theme != NULL && *theme != '\0' ? theme :
+	    "default", &cause);
+	free(cause);
+	cause = NULL;
+	if (tui_init(&t, &cause) != 0) {
+		warnx_("%s", cause);
+		free(cause);
+		return 1;
+	}
+	t.step = sv;
+	tui_draw(&t);
+	tui_loop(&t);
+	tui_done();
+	free(t.message);
+	tui_cur = NULL;
 	if (tui_pipe[0] != -1) {
 		close(tui_pipe[0]);
 		close(tui_pipe[1]);

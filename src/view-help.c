@@ -27,7 +27,10 @@ view_help_draw(struct tui *t)
 	int			 ntables = 0, n = 0, i, y, x, w, h, kw = 0;
 	int			 first, shown;
 
-	if (t->screen == TUI_MENU) {
+	if (t->step != NULL) {
+		heads[ntables] = "Stepper";
+		tables[ntables++] = view_step_keys;
+	} else if (t->screen == TUI_MENU) {
 		heads[ntables] = "Menu";
 		tables[ntables++] = tui_keys_menu;
 	} else {

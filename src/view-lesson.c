@@ -329,6 +329,17 @@ vl_block(struct vl *v, const struct lesson_page *pg, size_t i,
 		vl_newline(v);
 		break;
 	case LBLOCK_CODE:
+		if (b->lang != NULL && strcmp(b->lang, "step") == 0) {
+			/* A step block: one line, the stepper opens on o. */
+			vl_put(v, tui_sym(t, "\xe2\x96\xb6 ", "> "), 4, ROLE_BOX);
+			vl_put(v, "step ", 5, ROLE_STRONG);
+			vl_word(v, b->lines[0], strlen(b->lines[0]), 2,
+			    ROLE_CODE);
+			vl_word(v, "  (press o to open the stepper)", 31, 2,
+			    ROLE_DIM);
+			vl_newline(v);
+			break;
+		}
 		vl_code(v, b);
 		break;
 	case LBLOCK_RUN:

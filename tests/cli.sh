@@ -37,7 +37,7 @@ bad_param race threads=99999999999 "threads=99999999999: out of range; threads i
 bad_param race sync=maybe "sync=maybe: not a choice; sync is one of none|lock|atomic|local"
 bad_param race gil=yes "gil is one of none|new|old"
 bad_param race scale=0 "scale=0: out of range; scale is 0.001 to 100"
-bad_param race foo=1 "unknown parameter 'foo'; known: threads, iters, sync, gil, body, scale"
+bad_param race foo=1 "unknown parameter 'foo'; known: threads, iters, sync, gil, body, witness, scale"
 bad_param race threads "'threads' is not key=value"
 ok "bad parameters exit 2 and name themselves"
 

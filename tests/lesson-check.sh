@@ -138,13 +138,13 @@ export PARLAB_LESSONS="$lessons"
 expect_exit 0 "$PARLAB" list --json
 valid_json "$TEST_TMP/out"
 for id in why-parallel generators threads race-and-lock queues gil \
-    processes pools asyncio choosing; do
+    processes pools asyncio choosing deadlock; do
 	grep -q "{\"id\":\"$id\",\"title\":\"[^\"]" "$TEST_TMP/out" ||
 	    fail "list --json lacks $id"
 done
 grep -q '"id":"race-and-lock","title":"Races and locks"' "$TEST_TMP/out" ||
     fail "list --json: no title for race-and-lock"
-grep -q '"path":"[^"]*/04-races-and-locks.md","pages":5' "$TEST_TMP/out" ||
+grep -q '"path":"[^"]*/04-races-and-locks.md","pages":7' "$TEST_TMP/out" ||
     fail "list --json: no path or pages"
 ok "list --json gives every lesson's id, title, path and pages"
 

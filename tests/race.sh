@@ -45,7 +45,7 @@ runj threads=3 iters=100000 sync=lock
 for k in wall_ms events dropped expected actual lost; do
 	[ -n "$(json_num $k "$TEST_TMP/j")" ] || fail "no $k"
 done
-grep -q '"params":{"threads":3,"iters":100000,"sync":"lock","gil":"none","body":"plain","scale":1}' "$TEST_TMP/j" ||
+grep -q '"params":{"threads":3,"iters":100000,"sync":"lock","gil":"none","body":"plain","witness":0,"scale":1}' "$TEST_TMP/j" ||
     fail "params: $(cat "$TEST_TMP/j")"
 grep -q '"workers":\[{"lane":"T0","type":"thread","cpu_ms":[0-9.]*,"wait_ms":[0-9.]*,"io_ms":[0-9.]*,"start_ms":[0-9.]*,"cores":\[[0-9]' "$TEST_TMP/j" ||
     fail "workers: $(cat "$TEST_TMP/j")"
