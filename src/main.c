@@ -42,6 +42,7 @@ main_usage(FILE *f)
 "       parlab run DEMO [key=value ...] [--format text|json|trace] [-o FILE]\n"
 "                  [--no-trace]\n"
 "       parlab check FILE ...\n"
+"       parlab notes\n"
 "       parlab --reset-progress | --help | --version\n", f);
 }
 
@@ -61,7 +62,8 @@ main_help(void)
 "\n"
 "Options:\n"
 "  --theme NAME        colour theme (default, light, contrast); also $PARLAB_THEME\n"
-"  --present           presenter mode: speaker notes and autoplay\n"
+"  --present           presenter mode: autoplay, and speaker notes for\n"
+"                      `parlab notes` in another terminal\n"
 "  --reset-progress    forget saved progress\n"
 "  --help, --version\n"
 "\n"
@@ -157,6 +159,8 @@ main(int argc, char **argv)
 		return main_list(argc, argv);
 	if (strcmp(argv[0], "run") == 0)
 		return main_run_demo(argc, argv);
+	if (strcmp(argv[0], "notes") == 0)
+		return notes_main(argc, argv);
 	if (strcmp(argv[0], "check") == 0) {
 		if (argc < 2)
 			return main_bad_usage("check needs at least one file");

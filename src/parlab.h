@@ -849,6 +849,7 @@ struct tui {
 	char		*message;
 	int		 message_error;
 	int		 autoplay;	/* presenter: pages advance on a timer */
+	struct present	*presenter;	/* --present: the notes socket */
 	uint64_t	 page_since;	/* clock when the page was opened */
 	uint64_t	 frames;
 	double		 anim_fps;	/* measured while animating */
@@ -896,6 +897,20 @@ void	 tui_demo_zoom(struct tui *, int);
 void	 tui_demo_pan(struct tui *, int);
 void	 tui_demo_export(struct tui *);
 void	 tui_demo_window(const struct tui *, uint64_t *, uint64_t *);
+
+/* present.c */
+struct present;
+char		*present_socket_path(int, char **);
+int		 present_connect(const char *);
+struct present	*present_create(char **);
+void		 present_destroy(struct present *);
+int		 present_fd(const struct present *);
+int		 present_blanked(const struct present *);
+void		 present_tick(struct present *, const struct tui *);
+int		 present_key(struct tui *, int);
+
+/* notes.c */
+int		 notes_main(int, char **);
 
 /* view-menu.c */
 void	 view_menu_draw(struct tui *);

@@ -60,6 +60,9 @@ const struct tui_keydef tui_keys_demo[] = {
 
 const struct tui_keydef tui_keys_present[] = {
 	{ "a", "pause or resume autoplay" },
+	{ "b", "blank the screen; any key brings it back" },
+	{ ":  digits Enter", "jump to that page" },
+	{ "t", "reset the talk's timer (`parlab notes` shows it)" },
 	{ NULL, NULL }
 };
 
@@ -347,7 +350,10 @@ tui_keys_on_lesson(struct tui *t, int ch)
 		t->scroll -= page_h;
 		break;
 	case 'a':
-		if (t->present) {
+		if (t->present && t->lesson->autoplay <= 0)
+			tui_message(t, 1, "this lesson sets no `autoplay:` "
+			    "(seconds a page) in its front matter");
+		else if (t->present) {
 			t->autoplay = !t->autoplay;
 			t->page_since = clock_ns();
 			tui_message(t, 0, "autoplay %s", t->autoplay ? "on" :
@@ -428,6 +434,8 @@ tui_keys_handle(struct tui *t, int ch)
 		free(t->message);
 		t->message = NULL;
 	}
+	if (t->screen == TUI_LESSON && present_key(t, ch))
+		return;
 	if (t->screen == TUI_MENU)
 		tui_keys_on_menu(t, ch);
 	else

@@ -409,7 +409,9 @@ tui_draw(struct tui *t)
 	t->cols = COLS;
 	t->lines = LINES;
 	erase();
-	if (COLS < TUI_MIN_COLS || LINES < TUI_MIN_LINES) {
+	if (present_blanked(t->presenter))
+		;	/* the projector shows black until a key */
+	else if (COLS < TUI_MIN_COLS || LINES < TUI_MIN_LINES) {
 		snprintf(buf, sizeof buf, "%dx%d; needs %dx%d", COLS, LINES,
 		    TUI_MIN_COLS, TUI_MIN_LINES);
 		tui_put(t, 0, 0, COLS, "terminal too small", ROLE_ERROR);
@@ -455,7 +457,7 @@ tui_autoplay(struct tui *t, uint64_t now)
 static void
 tui_loop(struct tui *t)
 {
-	struct pollfd	pfd[2];
+	struct pollfd	pfd[3];
 	uint64_t	now, due, next_frame = 0;
 	uint64_t	anim_frames = 0, anim_since = 0, anim_last = 0;
 	int		ch, timeout;
@@ -467,6 +469,8 @@ tui_loop(struct tui *t)
 		if (tui_demo_tick(t))
 			t->dirty = 1;
 		due = tui_autoplay(t, now);
+		if (t->presenter != NULL)
+			present_tick(t->presenter, t);
 		/* While animating, a key waits for the next beat (31 ms). */
 		if (t->dirty && (now >= next_frame || !tui_demo_live(t))) {
 			tui_draw(t);
@@ -493,7 +497,9 @@ tui_loop(struct tui *t)
 		pfd[0].events = POLLIN;
 		pfd[1].fd = tui_pipe[0];
 		pfd[1].events = POLLIN;
-		if (poll(pfd, 2, timeout) < 0 && errno != EINTR)
+		pfd[2].fd = t->presenter ? present_fd(t->presenter) : -1;
+		pfd[2].events = POLLIN;
+		if (poll(pfd, 3, timeout) < 0 && errno != EINTR)
 			fatal("poll: %s", strerror(errno));
 		while (read(tui_pipe[0], drain, sizeof drain) > 0)
 			;
@@ -613,7 +619,19 @@ tui_main(const char *name, const char *theme, int present)
 	if (t.diags.errors > 0)
 		tui_message(&t, 1, "some lesson files were refused; their "
 		    "errors are printed when you quit");
+	if (present && (t.presenter = present_create(&cause)) == NULL) {
+		warnx_("%s", cause);
+		free(cause);
+		cause = NULL;
+	}
+	if (t.presenter == NULL && present) {
+		lesson_destroy(one);
+		lesson_free_all(t.lessons, t.nlessons);
+		progress_free(t.progress);
+		return 1;
+	}
 	if (tui_init(&t, &cause) != 0) {
+		present_destroy(t.presenter);
 		warnx_("%s", cause);
 		free(cause);
 		lesson_destroy(one);
@@ -628,6 +646,7 @@ tui_main(const char *name, const char *theme, int present)
 	clock_gettime(CLOCK_REALTIME, &first_real);
 	tui_loop(&t);
 	tui_done();
+	present_destroy(t.presenter);
 	if (t.lesson != NULL)
 		tui_close_lesson(&t);
 	tui_stats(&t, start, first, &first_real);
