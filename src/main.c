@@ -40,7 +40,8 @@ main_usage(FILE *f)
 "usage: parlab [--theme NAME] [--present] [LESSON]\n"
 "       parlab list [--json]\n"
 "       parlab run DEMO [key=value ...] [--format text|json|trace] [-o FILE]\n"
-"                  [--no-trace]\n"
+"                  [--no-trace] [--save FILE]\n"
+"       parlab show FILE [--format text|json]\n"
 "       parlab check FILE ...\n"
 "       parlab notes\n"
 "       parlab --reset-progress | --help | --version\n", f);
@@ -72,6 +73,8 @@ main_help(void)
 "                             JSON object, or a Chrome trace for Perfetto\n"
 "  -o FILE                    write the output to FILE instead of stdout\n"
 "  --no-trace                 switch recording off (to measure its cost)\n"
+"  --save FILE                also save the run (figures, every event) for\n"
+"                             `parlab show FILE`\n"
 "  scale=F                    every demo: multiply every duration by F\n"
 "\n"
 "Demos (`parlab list` shows their parameters):\n", stdout);
@@ -161,6 +164,8 @@ main(int argc, char **argv)
 		return main_run_demo(argc, argv);
 	if (strcmp(argv[0], "notes") == 0)
 		return notes_main(argc, argv);
+	if (strcmp(argv[0], "show") == 0)
+		return show_main(argc, argv);
 	if (strcmp(argv[0], "check") == 0) {
 		if (argc < 2)
 			return main_bad_usage("check needs at least one file");
@@ -258,6 +263,7 @@ main_run_demo(int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "no-trace", no_argument, NULL, 'n' },
+		{ "save", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -265,7 +271,7 @@ main_run_demo(int argc, char **argv)
 	enum main_format	 format = FORMAT_TEXT;
 	struct params		 p;
 	struct run		*r;
-	const char		*out = NULL;
+	const char		*out = NULL, *save = NULL;
 	char			*cause = NULL;
 	FILE			*f = stdout;
 	int			 ch, traced = 1, status, i;
@@ -289,6 +295,9 @@ main_run_demo(int argc, char **argv)
 			break;
 		case 'n':
 			traced = 0;
+			break;
+		case 's':
+			save = optarg;
 			break;
 		case 'h':
 			main_list_demos(stdout, 0);
@@ -346,6 +355,12 @@ main_run_demo(int argc, char **argv)
 		if (fflush(f) != 0 || status != 0) {
 			fprintf(stderr, "parlab: cannot write %s: %s\n",
 			    out ? out : "the output", strerror(errno));
+			status = 1;
+		}
+		if (save != NULL && status == 0 &&
+		    (status = runfile_write(save, r, &cause)) != 0) {
+			fprintf(stderr, "parlab: %s\n", cause);
+			free(cause);
 			status = 1;
 		}
 		if (out != NULL && format == FORMAT_TRACE && status == 0)

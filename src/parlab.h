@@ -162,6 +162,8 @@ const struct trace_event *trace_event(const struct trace *, unsigned, uint64_t);
 uint64_t	 trace_total_events(const struct trace *);
 uint64_t	 trace_total_dropped(const struct trace *);
 size_t		 trace_mapping_bytes(const struct trace *);
+int		 trace_load_event(struct trace *, unsigned,
+		     const struct trace_event *);
 
 /* timeline.c */
 struct tl_span {
@@ -860,6 +862,7 @@ struct tui {
 #define TUI_FRAME_NS	(NS_PER_SEC / 32)	/* a margin over 30 fps */
 
 void		 tui_done(void);
+void		 tui_give(struct lesson *, struct tui_run *);
 void		 tui_message(struct tui *, int, const char *, ...)
 		     PARLAB_PRINTF(3, 4);
 unsigned	 tui_attr(const struct tui *, int);
@@ -908,6 +911,25 @@ int		 present_fd(const struct present *);
 int		 present_blanked(const struct present *);
 void		 present_tick(struct present *, const struct tui *);
 int		 present_key(struct tui *, int);
+
+/* runfile.c */
+struct runfile_info {		/* where and when a saved run was recorded */
+	char		*version;	/* parlab's */
+	char		*host;
+	unsigned	 cores;
+	int64_t		 date;		/* seconds since 1970 */
+};
+int		 runfile_write(const char *, const struct run *, char **);
+struct run	*runfile_read(const char *, struct runfile_info *, char **);
+struct run	*runfile_read_file(FILE *, const char *, struct runfile_info *,
+		     char **);
+void		 runfile_info_free(struct runfile_info *);
+
+/* show.c */
+char		*show_label(const struct runfile_info *);
+struct tui_run	*show_tui_run(struct run *, const struct runfile_info *);
+int		 show_main(int, char **);
+int		 show_fallback(struct tui *);
 
 /* notes.c */
 int		 notes_main(int, char **);

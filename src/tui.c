@@ -47,6 +47,9 @@ static char			 tui_reset[256];
 static size_t			 tui_reset_len;
 static struct sigaction		 tui_old_act[NSIG];
 
+static struct lesson		*tui_given;	/* tui_give(): open this */
+static struct tui_run		*tui_given_run;
+
 static const int tui_quit_signals[] = { SIGINT, SIGTERM, SIGHUP };
 static const int tui_crash_signals[] = { SIGSEGV, SIGABRT, SIGBUS, SIGFPE,
     SIGILL };
@@ -579,6 +582,17 @@ tui_load_one(const char *name, int *status)
 	return l;
 }
 
+/*
+ * Make the next tui_main() open lesson l (it takes it over) with a
+ * finished run already in the first page's demo pane: `parlab show`.
+ */
+void
+tui_give(struct lesson *l, struct tui_run *tr)
+{
+	tui_given = l;
+	tui_given_run = tr;
+}
+
 /* parlab [--theme NAME] [--present] [LESSON]: the interactive lab. */
 int
 tui_main(const char *name, const char *theme, int present)
@@ -600,6 +614,8 @@ tui_main(const char *name, const char *theme, int present)
 	    strcmp(cs, "utf8") == 0);
 	if (name != NULL && (one = tui_load_one(name, &status)) == NULL)
 		return status;
+	if (tui_given != NULL)
+		one = tui_given;
 	if (one == NULL)
 		t.lessons = lesson_find_all(&t.nlessons, &t.diags);
 	if (theme == NULL)
@@ -641,6 +657,13 @@ tui_main(const char *name, const char *theme, int present)
 	}
 	if (one != NULL)
 		tui_open_lesson(&t, one);
+	if (tui_given_run != NULL && t.demo.block != NULL) {
+		t.demo.cur = tui_given_run;
+		t.demo.playhead = tui_given_run->t_total;
+		tui_message(&t, 0, "%s", tui_given_run->label);
+	}
+	tui_given = NULL;
+	tui_given_run = NULL;
 	tui_draw(&t);
 	first = clock_ns();
 	clock_gettime(CLOCK_REALTIME, &first_real);
