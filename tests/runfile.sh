@@ -63,4 +63,19 @@ grep -q 'no/dir/x.run' "$TEST_TMP/err" || fail "save error: $(cat "$TEST_TMP/err
 expect_exit 1 "$PARLAB" show "$TEST_TMP/race.run"
 grep -q 'needs a terminal' "$TEST_TMP/err" || fail "no tty: $(cat "$TEST_TMP/err")"
 ok "bad usage exits 2; an unwritable --save and a pipe for the TUI exit 1"
+
+# In the TUI: the saved run is in the demo pane, labelled, with its views.
+tmux_start 100 30 "$PARLAB show '$TEST_TMP/race.run'"
+tmux_wait 'recorded on '
+tmux_wait 'expected 200,000'
+tmux_wait '^T3 '
+tmux_keys R
+tmux_wait 'replay 1x'
+tmux_keys z
+tmux_wait 'zoom|[0-9]ms'
+tmux_keys r
+tmux_wait 'before: recorded on ' 10
+tmux_keys q
+[ "$(tmux_wait_exit 15)" = 0 ] || fail "show exit status"
+ok "show FILE: the run in the demo pane, replay and zoom, r reruns it"
 done_testing
