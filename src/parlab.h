@@ -631,6 +631,7 @@ struct lesson_block {
 	struct params		 params;	/* RUN */
 	char			**knobs;	/* RUN: parameters a student may turn */
 	size_t			 nknobs;
+	char			*fallback;	/* RUN: a saved run to offer */
 	struct lesson_choice	*choices;	/* ASK */
 	size_t			 nchoices;
 	struct lesson_text	*explain;	/* ASK: shown after answering */

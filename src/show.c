@@ -9,7 +9,8 @@
  * it: replay, zoom, pan, export and the figures work as on a live run,
  * and r runs the same demo here, with the saved run kept above for
  * comparison.  A lesson's run block may name such a file (`fallback:`);
- * show_fallback() puts it in the pane the same way.
+ * show_fallback() puts it in the pane the same way, on f, offered when
+ * the live run fails (a classroom machine without the cores for it).
  */
 
 #include "config.h"
@@ -56,6 +57,54 @@ show_tui_run(struct run *r, const struct runfile_info *info)
 		tr->t_total = tr->tl->t_end;
 	}
 	return tr;
+}
+
+/* Free a finished pane run (never a live one: it has no thread to join). */
+static void
+show_tui_run_free(struct tui_run *tr)
+{
+	if (tr == NULL)
+		return;
+	if (!tr->joined)
+		fatal("show_tui_run_free: a live run");
+	timeline_destroy(tr->tl);
+	run_destroy(tr->run);
+	free(tr->label);
+	free(tr);
+}
+
+/*
+ * f on a run block with `fallback:`: put the recorded run in the pane, the
+ * current run moving up for comparison.  0 if the block names none.
+ */
+int
+show_fallback(struct tui *t)
+{
+	struct tui_demo		*d = &t->demo;
+	struct runfile_info	 info;
+	struct run		*r;
+	char			*cause = NULL;
+
+	if (d->block == NULL || d->block->fallback == NULL)
+		return 0;
+	if (d->cur != NULL && !d->cur->joined) {
+		tui_message(t, 0, "A run is going on: wait, or x stops it.");
+		return 1;
+	}
+	if ((r = runfile_read(d->block->fallback, &info, &cause)) == NULL) {
+		tui_message(t, 1, "%s", cause);
+		free(cause);
+		return 1;
+	}
+	show_tui_run_free(d->prev);
+	d->prev = d->cur;
+	d->cur = show_tui_run(r, &info);
+	d->replaying = d->paused = 0;
+	d->playhead = d->cur->t_total;
+	d->zoom_span = 0;
+	tui_message(t, 0, "the recorded run, %s: R replays it", d->cur->label);
+	runfile_info_free(&info);
+	return 1;
 }
 
 /* The one-page lesson that frames a saved run; NULL with a cause. */

@@ -55,6 +55,7 @@ const struct tui_keydef tui_keys_demo[] = {
 	{ "z  Z", "zoom the time axis in or out" },
 	{ "<  >", "pan the time axis" },
 	{ "e", "export the run as a Chrome trace (Perfetto)" },
+	{ "f", "show the run recorded for this block (fallback:)" },
 	{ NULL, NULL }
 };
 
@@ -296,6 +297,8 @@ tui_keys_on_demo(struct tui *t, int ch)
 	case 'e':
 		tui_demo_export(t);
 		return 1;
+	case 'f':
+		return show_fallback(t);
 	}
 	return 0;
 }

@@ -380,9 +380,10 @@ view_lesson_status(struct tui *t, int y)
 		    ROLE_ERROR : ROLE_STATUS);
 		return;
 	}
-	snprintf(buf, sizeof buf, "%s  %s%s? help  q back",
+	snprintf(buf, sizeof buf, "%s  %s%s%s? help  q back",
 	    tui_sym(t, "\xe2\x86\x90 \xe2\x86\x92 page", "<- -> page"),
 	    t->demo.block ? "r run  " : "",
+	    t->demo.block && t->demo.block->fallback ? "f recorded run  " : "",
 	    t->scroll + t->text_h < t->content_h ? "j/k scroll  " : "");
 	tui_put(t, y, 1, t->cols - 1, buf, ROLE_STATUS);
 	if (t->present && t->autoplay && t->lesson->autoplay > 0) {

@@ -78,4 +78,37 @@ tmux_wait 'before: recorded on ' 10
 tmux_keys q
 [ "$(tmux_wait_exit 15)" = 0 ] || fail "show exit status"
 ok "show FILE: the run in the demo pane, replay and zoom, r reruns it"
+
+# A run block's fallback: f puts the recorded run in the pane.
+"$TMUX_PROG" -L "$TMUX_SOCK" kill-server 2>/dev/null
+rm -f "$TEST_TMP/status"
+mkdir -p "$TEST_TMP/lesson/runs"
+cp "$TEST_TMP/race.run" "$TEST_TMP/lesson/runs/race-4.run"
+cat > "$TEST_TMP/lesson/fb.md" <<'LESSON'
+---
+id: fb
+title: Fallback test
+summary: a run block with a recorded run
+---
+# A page with a recorded run
+
+```run
+race threads=4 iters=50000
+fallback: runs/race-4.run
+```
+LESSON
+expect_exit 0 "$PARLAB" check "$TEST_TMP/lesson/fb.md"
+sed 's|race-4.run|missing.run|' "$TEST_TMP/lesson/fb.md" > "$TEST_TMP/lesson/fb2.md"
+expect_exit 0 "$PARLAB" check "$TEST_TMP/lesson/fb2.md"
+grep -q 'fb2.md:10: warning: fallback: .*missing.run' "$TEST_TMP/err" ||
+    fail "missing fallback: $(cat "$TEST_TMP/err")"
+ok "check: fallback: resolved next to the lesson, a missing file warned about"
+tmux_start 100 30 "$PARLAB '$TEST_TMP/lesson/fb.md'"
+tmux_wait 'f recorded run'
+tmux_keys f
+tmux_wait 'the recorded run, recorded on '
+tmux_wait 'expected 200,000'
+tmux_keys q
+[ "$(tmux_wait_exit 15)" = 0 ] || fail "fallback lesson exit status"
+ok "f shows a run block's recorded run, labelled"
 done_testing
