@@ -6,7 +6,8 @@
 # Seeds come from the tree at run time (nothing is copied into git):
 # - corpus-params: every `parlab run DEMO k=v ...` line of the shell tests
 #   and every ```run block of the lessons, as "DEMO k=v ..." lines;
-# - corpus-lesson: the lesson files and the test lessons (*.md).
+# - corpus-lesson: the lesson files and the test lessons (*.md);
+# - corpus-fuzz_runfile: small runs saved with `parlab run ... --save`.
 # A dictionary of parameter names and choice words is made from
 # `parlab list --json`.  Each fuzzer stops after SECONDS (or RUNS
 # executions, if given); a crash, a leak or an invariant failure makes the
@@ -73,10 +74,23 @@ seed_lesson() {
 	    > "$dir/minimal.md"
 }
 
+# Seeds for saved runs: a few small runs of different demos, saved.
+seed_runfile() {
+	dir=$out/corpus-fuzz_runfile
+	mkdir -p "$dir"
+	for d in "race threads=2 iters=200" "queue items=3" "gen step_ms=1" \
+	    "async tasks=2 sleep_ms=5" "threads work_ms=5 task=mix"; do
+		# shellcheck disable=SC2086
+		"$parlab" run $d --save "$dir/$(echo "$d" | tr ' =' '__')" \
+		    > /dev/null 2>&1
+	done
+}
+
 status=0
 make_dict > "$out/params.dict"
 seed_params
 seed_lesson
+seed_runfile
 for fz in "$out"/fuzz_*; do
 	[ -x "$fz" ] || continue
 	name=$(basename "$fz")

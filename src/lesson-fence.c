@@ -8,7 +8,9 @@
  *   run    "DEMO key=value ..." in the command-line grammar, checked with the
  *          same registry and the same params.c messages as `parlab run`, and
  *          an optional "knobs: NAME ..." line naming the parameters a
- *          student may turn, and "needs: cores>=N" (lesson-check.c);
+ *          student may turn, "needs: cores>=N" (lesson-check.c), and
+ *          an optional "fallback: FILE" naming a saved run (runfile.c) to
+ *          show when it cannot run live;
  *   ask    a question: paragraphs, then a task list of choices ("- [x]" is
  *          right), then "> explanation"; or "predict: METRIC" (with an
  *          optional "tolerance: 20%") checked against its run; either
@@ -27,6 +29,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "parlab.h"
 
@@ -300,6 +303,34 @@ fence_knobs(struct lesson_block *b, struct lesson_diags *d, unsigned line,
 	fence_words_free(w, n);
 }
 
+/*
+ * The fallback line of a run block: a saved run (`parlab run ... --save`)
+ * the TUI offers when the demo cannot run live here; relative to the
+ * lesson file.  A missing file is a warning: the lesson still works.
+ */
+static void
+fence_fallback(struct lesson *l, struct lesson_block *b,
+    struct lesson_diags *d, unsigned line, const char *s)
+{
+	const char	*slash = strrchr(l->path, '/');
+
+	s = fence_skip(s);
+	if (*s == '\0' || b->fallback != NULL) {
+		lesson_diag(d, line, 1, "fallback: %s", *s == '\0' ? "names "
+		    "no file (a run saved with `parlab run ... --save FILE`)" :
+		    "a run block has one fallback: line");
+		return;
+	}
+	if (*s == '/' || slash == NULL)
+		b->fallback = xstrdup(s);
+	else
+		xasprintf(&b->fallback, "%.*s/%s", (int)(slash - l->path),
+		    l->path, s);
+	if (access(b->fallback, R_OK) != 0)
+		lesson_diag(d, line, 0, "fallback: %s: %s", b->fallback,
+		    strerror(errno));
+}
+
 /* A run block: "DEMO key=value ...", then optionally "knobs: ...". */
 static void
 fence_run(struct lesson *l, struct lesson_diags *d, char **lines,
@@ -332,6 +363,10 @@ fence_run(struct lesson *l, struct lesson_diags *d, char **lines,
 				    "knobs: line");
 			else
 				fence_knobs(b, d, at[i], s + 6);
+			continue;
+		}
+		if (strncmp(s, "fallback:", 9) == 0) {
+			fence_fallback(l, b, d, at[i], s + 9);
 			continue;
 		}
 		if (have_demo++) {

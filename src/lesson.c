@@ -245,6 +245,7 @@ lesson_block_free(struct lesson_block *b)
 
 	lesson_text_free(b->text, b->ntext);
 	free(b->lang);
+	free(b->fallback);
 	for (i = 0; i < b->nlines; i++)
 		free(b->lines[i]);
 	free(b->lines);

@@ -61,11 +61,13 @@ main_usage(FILE *f)
 "usage: parlab [--theme NAME] [--present] [LESSON [--page N]]\n"
 "       parlab list [--json]\n"
 "       parlab run DEMO [key=value ...] [--format text|json|trace] [-o FILE]\n"
-"                  [--no-trace] [--compare python]\n"
+"                  [--no-trace] [--compare python] [--save FILE]\n"
+"       parlab show FILE [--format text|json]\n"
 "       parlab check [--dump] [--run] [--strict] [--watch] FILE ...\n"
 "       parlab progress [--json]\n"
 "       parlab step PROGRAM [--script 0,1,...] [--goal GOAL]\n"
 "                  [--format text|json]\n"
+"       parlab notes\n"
 "       parlab --reset-progress | --help | --version\n", f);
 }
 
@@ -85,7 +87,8 @@ main_help(void)
 "\n"
 "Options:\n"
 "  --theme NAME        colour theme (default, light, contrast); also $PARLAB_THEME\n"
-"  --present           presenter mode: speaker notes and autoplay\n"
+"  --present           presenter mode: autoplay, and speaker notes for\n"
+"                      `parlab notes` in another terminal\n"
 "  --page N            open LESSON at page N (the file is reloaded on save)\n"
 "  --reset-progress    forget saved progress\n"
 "  --help, --version\n"
@@ -95,6 +98,9 @@ main_help(void)
 "                             JSON object, or a Chrome trace for Perfetto\n"
 "  -o FILE                    write the output to FILE instead of stdout\n"
 "  --no-trace                 switch recording off (to measure its cost)\n"
+"  --save FILE                also save the run (figures, every event) for\n"
+"                             `parlab show FILE`\n"
+"  --compare python           also run the demo's CPython twin beside it\n"
 "  scale=F                    every demo: multiply every duration by F\n"
 "\n"
 "Demos (`parlab list` shows their parameters):\n", stdout);
@@ -266,6 +272,10 @@ main_dispatch(int argc, char **argv)
 		return progress_main(argc, argv);
 	if (strcmp(argv[0], "step") == 0)
 		return step_main(argc, argv);
+	if (strcmp(argv[0], "notes") == 0)
+		return notes_main(argc, argv);
+	if (strcmp(argv[0], "show") == 0)
+		return show_main(argc, argv);
 	if (strcmp(argv[0], "check") == 0) {
 		if (argc < 2)
 			return main_bad_usage("check needs at least one file");
@@ -459,6 +469,7 @@ main_run_demo(int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "no-trace", no_argument, NULL, 'n' },
 		{ "compare", required_argument, NULL, 'c' },
+		{ "save", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -466,7 +477,7 @@ main_run_demo(int argc, char **argv)
 	enum main_format	 format = FORMAT_TEXT;
 	struct params		 p;
 	struct run		*r;
-	const char		*out = NULL;
+	const char		*out = NULL, *save = NULL;
 	struct main_out		 o;
 	char			*cause = NULL;
 	int			 ch, traced = 1, status = 0, i, compare = 0;
@@ -500,6 +511,9 @@ main_run_demo(int argc, char **argv)
 				return main_bad_usage("--compare takes python, "
 				    "not '%s'", optarg);
 			compare = 1;
+			break;
+		case 's':
+			save = optarg;
 			break;
 		case 'h':
 			main_list_demos(stdout, 0);
@@ -561,6 +575,12 @@ main_run_demo(int argc, char **argv)
 		if (status != 0) {
 			fprintf(stderr, "parlab: cannot write %s: %s\n",
 			    out ? out : "the output", strerror(errno));
+			status = 1;
+		}
+		if (save != NULL && status == 0 &&
+		    (status = runfile_write(save, r, &cause)) != 0) {
+			fprintf(stderr, "parlab: %s\n", cause);
+			free(cause);
 			status = 1;
 		}
 	}

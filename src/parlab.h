@@ -162,6 +162,8 @@ const struct trace_event *trace_event(const struct trace *, unsigned, uint64_t);
 uint64_t	 trace_total_events(const struct trace *);
 uint64_t	 trace_total_dropped(const struct trace *);
 size_t		 trace_mapping_bytes(const struct trace *);
+int		 trace_load_event(struct trace *, unsigned,
+		     const struct trace_event *);
 
 /* timeline.c */
 struct tl_span {
@@ -796,6 +798,7 @@ struct lesson_block {
 	struct params		 params;	/* RUN */
 	char			**knobs;	/* RUN: parameters a student may turn */
 	size_t			 nknobs;
+	char			*fallback;	/* RUN: a saved run to offer */
 	struct lesson_choice	*choices;	/* ASK */
 	size_t			 nchoices;
 	struct lesson_text	*explain;	/* ASK: shown after answering */
@@ -1096,6 +1099,7 @@ struct tui {
 	char		*message;
 	int		 message_error;
 	int		 autoplay;	/* presenter: pages advance on a timer */
+	struct present	*presenter;	/* --present: the notes socket */
 	uint64_t	 page_since;	/* clock when the page was opened */
 	uint64_t	 frames;
 	double		 anim_fps;	/* measured while animating */
@@ -1109,6 +1113,7 @@ struct tui {
 #define TUI_FRAME_NS	(NS_PER_SEC / 32)	/* a margin over 30 fps */
 
 void		 tui_done(void);
+void		 tui_give(struct lesson *, struct tui_run *);
 void		 tui_message(struct tui *, int, const char *, ...)
 		     PARLAB_PRINTF(3, 4);
 unsigned	 tui_attr(const struct tui *, int);
@@ -1146,6 +1151,39 @@ void	 tui_demo_zoom(struct tui *, int);
 void	 tui_demo_pan(struct tui *, int);
 void	 tui_demo_export(struct tui *);
 void	 tui_demo_window(const struct tui *, uint64_t *, uint64_t *);
+
+/* present.c */
+struct present;
+char		*present_socket_path(int, char **);
+int		 present_connect(const char *);
+struct present	*present_create(char **);
+void		 present_destroy(struct present *);
+int		 present_fd(const struct present *);
+int		 present_blanked(const struct present *);
+void		 present_tick(struct present *, const struct tui *);
+int		 present_key(struct tui *, int);
+
+/* runfile.c */
+struct runfile_info {		/* where and when a saved run was recorded */
+	char		*version;	/* parlab's */
+	char		*host;
+	unsigned	 cores;
+	int64_t		 date;		/* seconds since 1970 */
+};
+int		 runfile_write(const char *, const struct run *, char **);
+struct run	*runfile_read(const char *, struct runfile_info *, char **);
+struct run	*runfile_read_file(FILE *, const char *, struct runfile_info *,
+		     char **);
+void		 runfile_info_free(struct runfile_info *);
+
+/* show.c */
+char		*show_label(const struct runfile_info *);
+struct tui_run	*show_tui_run(struct run *, const struct runfile_info *);
+int		 show_main(int, char **);
+int		 show_fallback(struct tui *);
+
+/* notes.c */
+int		 notes_main(int, char **);
 
 /* view-menu.c */
 void	 view_menu_draw(struct tui *);

@@ -360,6 +360,24 @@ trace_append(struct trace *tr, unsigned lane, uint64_t ts, enum ev_kind kind,
 	atomic_store_explicit(&l->head, h + 1, memory_order_release);
 }
 
+/*
+ * Store a recorded event on a lane as it was (a saved run being read back,
+ * runfile.c): -1 when the lane has no room.  The loading thread is then
+ * the lane's only writer.
+ */
+int
+trace_load_event(struct trace *tr, unsigned lane, const struct trace_event *e)
+{
+	uint64_t	dropped = atomic_load(&tr->lanes[lane].dropped);
+
+	trace_append(tr, lane, e->ts, (enum ev_kind)e->kind,
+	    (enum state)e->state, e->cpu, e->arg);
+	if (atomic_load(&tr->lanes[lane].dropped) == dropped)
+		return 0;
+	atomic_store(&tr->lanes[lane].dropped, dropped);
+	return -1;
+}
+
 /* Note the core a lane runs on; returns it. */
 static inline int
 trace_core(struct trace_lane *l)

@@ -199,8 +199,9 @@ tui_demo_finished(struct tui *t, struct tui_run *tr)
 	}
 	t->demo.playhead = tr->t_total;
 	if (tr->run->status != 0)
-		tui_message(t, 1, "%s: %s", tr->run->cls->name,
-		    tr->run->cause);
+		tui_message(t, 1, "%s: %s%s", tr->run->cls->name,
+		    tr->run->cause, t->demo.block->fallback != NULL ?
+		    "; f shows the recorded run" : "");
 	else {
 		tui_message(t, 0, "Done in %.1f ms. R replays slowed down, z "
 		    "zooms, e exports.", (double)tr->run->wall_ns / 1e6);

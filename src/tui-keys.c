@@ -56,11 +56,15 @@ const struct tui_keydef tui_keys_demo[] = {
 	{ "z  Z", "zoom the time axis in or out" },
 	{ "<  >", "pan the time axis" },
 	{ "e", "export the run as a Chrome trace (Perfetto)" },
+	{ "f", "show the run recorded for this block (fallback:)" },
 	{ NULL, NULL }
 };
 
 const struct tui_keydef tui_keys_present[] = {
 	{ "a", "pause or resume autoplay" },
+	{ "b", "blank the screen; any key brings it back" },
+	{ ":  digits Enter", "jump to that page" },
+	{ "t", "reset the talk's timer (`parlab notes` shows it)" },
 	{ NULL, NULL }
 };
 
@@ -333,6 +337,8 @@ tui_keys_on_demo(struct tui *t, int ch)
 	case 'e':
 		tui_demo_export(t);
 		return 1;
+	case 'f':
+		return show_fallback(t);
 	}
 	return 0;
 }
@@ -389,7 +395,10 @@ tui_keys_on_lesson(struct tui *t, int ch)
 		t->scroll -= page_h;
 		break;
 	case 'a':
-		if (t->present) {
+		if (t->present && t->lesson->autoplay <= 0)
+			tui_message(t, 1, "this lesson sets no `autoplay:` "
+			    "(seconds a page) in its front matter");
+		else if (t->present) {
 			t->autoplay = !t->autoplay;
 			t->page_since = clock_ns();
 			tui_message(t, 0, "autoplay %s", t->autoplay ? "on" :
@@ -470,9 +479,13 @@ tui_keys_handle(struct tui *t, int ch)
 		free(t->message);
 		t->message = NULL;
 	}
-	if (t->step != NULL)
+	if (t->step != NULL) {
 		view_step_key(t, ch);
-	else if (t->screen == TUI_MENU)
+		return;
+	}
+	if (t->screen == TUI_LESSON && present_key(t, ch))
+		return;
+	if (t->screen == TUI_MENU)
 		tui_keys_on_menu(t, ch);
 	else
 		tui_keys_on_lesson(t, ch);

@@ -47,6 +47,9 @@ static char			 tui_reset[256];
 static size_t			 tui_reset_len;
 static struct sigaction		 tui_old_act[NSIG];
 
+static struct lesson		*tui_given;	/* tui_give(): open this */
+static struct tui_run		*tui_given_run;
+
 static const int tui_quit_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
 static const int tui_crash_signals[] = { SIGSEGV, SIGABRT, SIGBUS, SIGFPE,
     SIGILL };
@@ -421,7 +424,9 @@ tui_draw(struct tui *t)
 	t->cols = COLS;
 	t->lines = LINES;
 	erase();
-	if (COLS < TUI_MIN_COLS || LINES < TUI_MIN_LINES) {
+	if (present_blanked(t->presenter))
+		;	/* the projector shows black until a key */
+	else if (COLS < TUI_MIN_COLS || LINES < TUI_MIN_LINES) {
 		snprintf(buf, sizeof buf, "%dx%d; needs %dx%d", COLS, LINES,
 		    TUI_MIN_COLS, TUI_MIN_LINES);
 		tui_put(t, 0, 0, COLS, "terminal too small", ROLE_ERROR);
@@ -485,7 +490,7 @@ tui_progress_sync(struct tui *t)
 static void
 tui_loop(struct tui *t)
 {
-	struct pollfd	pfd[3];
+	struct pollfd	pfd[4];
 	uint64_t	now, due, next_frame = 0;
 	uint64_t	anim_frames = 0, anim_since = 0, anim_last = 0;
 	int		ch, timeout;
@@ -497,6 +502,8 @@ tui_loop(struct tui *t)
 		if (tui_demo_tick(t))
 			t->dirty = 1;
 		due = tui_autoplay(t, now);
+		if (t->presenter != NULL)
+			present_tick(t->presenter, t);
 		/* While animating, a key waits for the next beat (31 ms). */
 		if (t->dirty && (now >= next_frame || !tui_demo_live(t))) {
 			tui_draw(t);
@@ -527,7 +534,10 @@ tui_loop(struct tui *t)
 		timeout = lesson_watch_tick(t, timeout);
 		pfd[2].fd = lesson_watch_fd(t->watch);
 		pfd[2].events = POLLIN;
-		if (poll(pfd, 3, timeout) < 0 && errno != EINTR)
+		/* A notes client connecting or leaving. */
+		pfd[3].fd = t->presenter ? present_fd(t->presenter) : -1;
+		pfd[3].events = POLLIN;
+		if (poll(pfd, 4, timeout) < 0 && errno != EINTR)
 			fatal("poll: %s", strerror(errno));
 		while (read(tui_pipe[0], drain, sizeof drain) > 0)
 			;
@@ -608,6 +618,17 @@ tui_load_one(const char *name, int *status)
 	return l;
 }
 
+/*
+ * Make the next tui_main() open lesson l (it takes it over) with a
+ * finished run already in the first page's demo pane: `parlab show`.
+ */
+void
+tui_give(struct lesson *l, struct tui_run *tr)
+{
+	tui_given = l;
+	tui_given_run = tr;
+}
+
 /* parlab [--theme NAME] [--present] [LESSON [--page N]]: the lab. */
 int
 tui_main(const char *name, const char *theme, int present, long page)
@@ -637,6 +658,8 @@ tui_main(const char *name, const char *theme, int present, long page)
 		lesson_destroy(one);
 		return 2;
 	}
+	if (tui_given != NULL)
+		one = tui_given;
 	if (one == NULL)
 		t.lessons = lesson_find_all(&t.nlessons, &t.diags);
 	if (theme == NULL)
@@ -656,7 +679,19 @@ tui_main(const char *name, const char *theme, int present, long page)
 	if (t.diags.errors > 0)
 		tui_message(&t, 1, "some lesson files were refused; their "
 		    "errors are printed when you quit");
+	if (present && (t.presenter = present_create(&cause)) == NULL) {
+		warnx_("%s", cause);
+		free(cause);
+		cause = NULL;
+	}
+	if (t.presenter == NULL && present) {
+		lesson_destroy(one);
+		lesson_free_all(t.lessons, t.nlessons);
+		progress_free(t.progress);
+		return 1;
+	}
 	if (tui_init(&t, &cause) != 0) {
+		present_destroy(t.presenter);
 		warnx_("%s", cause);
 		free(cause);
 		lesson_destroy(one);
@@ -672,12 +707,20 @@ tui_main(const char *name, const char *theme, int present, long page)
 			t.menu_sel = i;	/* the menu opens on the last lesson */
 	if (one != NULL && page > 1)
 		tui_goto_page(&t, (size_t)page - 1);
+	if (tui_given_run != NULL && t.demo.block != NULL) {
+		t.demo.cur = tui_given_run;
+		t.demo.playhead = tui_given_run->t_total;
+		tui_message(&t, 0, "%s", tui_given_run->label);
+	}
+	tui_given = NULL;
+	tui_given_run = NULL;
 	tui_draw(&t);
 	first = clock_ns();
 	clock_gettime(CLOCK_REALTIME, &first_real);
 	tui_loop(&t);
 	tui_done();
 	step_view_destroy(t.step);
+	present_destroy(t.presenter);
 	if (t.lesson != NULL)
 		tui_close_lesson(&t);
 	tui_stats(&t, start, first, &first_real);

@@ -2,9 +2,10 @@
  * view-lesson.c -- a lesson page drawn from its blocks.
  *
  * The screen, top to bottom: the title bar (lesson, page n/N), the page's
- * text (scrolled), the demo pane when the page has a run block, the notes
- * pane in presenter mode (at the side when the terminal is wide), and the
- * status bar (the message, or the keys that matter here).
+ * text (scrolled), the demo pane when the page has a run block, and the
+ * status bar (the message, or the keys that matter here).  Speaker notes
+ * are never drawn here, where the room sees them: `parlab notes` shows
+ * them on the presenter's own screen (present.c).
  *
  * Text is laid out for the current width on every draw (there is no cached
  * layout to go stale on resize): a cursor walks the blocks, wrapping words
@@ -377,25 +378,6 @@ vl_block(struct vl *v, const struct lesson_page *pg, size_t i,
 	return 1;
 }
 
-/* The speaker notes of the page, in a pane (presenter mode). */
-static void
-view_lesson_notes(struct tui *t, const struct lesson_page *pg, int y, int x,
-    int h, int w)
-{
-	struct vl	v = { t, y + 1, h - 1, x + 1, w - 2, 0, 0, 0, NULL };
-	size_t		i;
-
-	tui_fill(t, y, x, w, tui_sym(t, "\xe2\x94\x80", "-"), ROLE_NOTES);
-	tui_put(t, y, x + 2, w - 2, " speaker notes ", ROLE_NOTES);
-	for (i = 0; i < pg->nblocks; i++) {
-		if (pg->blocks[i].type != LBLOCK_NOTE)
-			continue;
-		vl_text(&v, pg->blocks[i].text, pg->blocks[i].ntext, 0,
-		    ROLE_NOTES);
-		vl_newline(&v);
-	}
-}
-
 /* The status bar: the message, or the keys that matter now. */
 static void
 view_lesson_status(struct tui *t, int y)
@@ -409,9 +391,10 @@ view_lesson_status(struct tui *t, int y)
 		    ROLE_ERROR : ROLE_STATUS);
 		return;
 	}
-	snprintf(buf, sizeof buf, "%s  %s%s? help  q back",
+	snprintf(buf, sizeof buf, "%s  %s%s%s? help  q back",
 	    tui_sym(t, "\xe2\x86\x90 \xe2\x86\x92 page", "<- -> page"),
 	    t->demo.block ? "r run  " : "",
+	    t->demo.block && t->demo.block->fallback ? "f recorded run  " : "",
 	    t->scroll + t->text_h < t->content_h ? "j/k scroll  " : "");
 	tui_put(t, y, 1, t->cols - 1, buf, ROLE_STATUS);
 	if (t->present && t->autoplay && t->lesson->autoplay > 0) {
@@ -431,8 +414,8 @@ view_lesson_draw(struct tui *t)
 	struct vl			 v;
 	char				 buf[64];
 	unsigned			 pauses = 0;
-	size_t				 i, nnotes = 0;
-	int				 cw = t->cols, ph = 0, nh = 0, side = 0;
+	size_t				 i;
+	int				 cw = t->cols, ph = 0;
 	int				 avail = t->lines - 2;
 
 	tui_fill(t, 0, 0, t->cols, " ", ROLE_TITLE);
@@ -446,19 +429,6 @@ view_lesson_draw(struct tui *t)
 	if (t->lesson->npages == 0)
 		return;
 	pg = &t->lesson->pages[t->page];
-	for (i = 0; i < pg->nblocks; i++)
-		nnotes += pg->blocks[i].type == LBLOCK_NOTE;
-	if (t->present && nnotes > 0) {
-		if (t->cols >= 100) {
-			side = t->cols / 3;
-			cw = t->cols - side;
-			view_lesson_notes(t, pg, 1, cw, avail, side);
-		} else {
-			nh = avail / 3;
-			view_lesson_notes(t, pg, 1 + avail - nh, 0, nh, cw);
-			avail -= nh;
-		}
-	}
 	if (t->demo.block != NULL) {
 		ph = view_timeline_height(t, cw, avail - 3);
 		view_timeline_draw(t, 1 + avail - ph, 0, ph, cw);
