@@ -115,8 +115,11 @@ notes_print(const struct notes *n)
 	size_t	i;
 
 	notes_elapsed(n, el, sizeof el);
-	printf("page %zu/%zu: %s\n", n->page, n->npages,
-	    n->title ? n->title : "");
+	if (n->npages == 0)
+		printf("no lesson open (the presenter is on the menu)\n");
+	else
+		printf("page %zu/%zu: %s\n", n->page, n->npages,
+		    n->title ? n->title : "");
 	printf("next: %s\n", n->next && strcmp(n->next, "-") != 0 ? n->next :
 	    "(last page)");
 	printf("elapsed %s%s\n", el, n->blank ? "  (screen blanked)" : "");
@@ -147,7 +150,8 @@ notes_draw(const struct notes *n)
 	mvhline(0, 0, ' ', COLS);
 	mvaddnstr(0, 1, buf, COLS - 2);
 	attrset(A_BOLD);
-	mvaddnstr(1, 1, n->title ? n->title : "", COLS - 2);
+	mvaddnstr(1, 1, n->npages == 0 ? "no lesson open (the presenter is "
+	    "on the menu)" : n->title ? n->title : "", COLS - 2);
 	attrset(A_NORMAL);
 	for (i = 0; i < n->nlines && y < LINES - 2; i++, y++)
 		mvaddnstr(y + 1, 2, n->lines[i], COLS - 3);

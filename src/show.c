@@ -102,6 +102,9 @@ show_fallback(struct tui *t)
 	d->replaying = d->paused = 0;
 	d->playhead = d->cur->t_total;
 	d->zoom_span = 0;
+	/* The core strip shows the recording machine's cores too. */
+	if (info.cores > d->ncores)
+		d->ncores = info.cores < 64 ? info.cores : 64;
 	tui_message(t, 0, "the recorded run, %s: R replays it", d->cur->label);
 	runfile_info_free(&info);
 	return 1;
