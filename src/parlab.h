@@ -946,8 +946,51 @@ void		 lesson_fence(struct lesson *, struct lesson_diags *,
 		     const char *, char **, const unsigned *, size_t,
 		     unsigned);
 
-/* progress.c */
-struct progress;
+/* progress.c: the model; its internals are shared by progress*.c only. */
+#define PROGRESS_SEEN	1	/* bits of a page */
+#define PROGRESS_RIGHT	2
+#define PROGRESS_WRONG	4
+#define PROGRESS_MAX_PAGES	10000
+
+struct progress_ans {
+	unsigned	 page, block;
+	int		 choice;	/* -1: a prediction */
+	double		 value;
+};
+
+struct progress_lesson {
+	char			*id;
+	unsigned char		*pages;		/* PROGRESS_* bits per page */
+	size_t			 npages;
+	long			 last_page;	/* -1: none */
+	struct progress_ans	*ans;
+	size_t			 nans;
+};
+
+enum progress_op_type {
+	PROGRESS_OP_MARK, PROGRESS_OP_LAST_PAGE, PROGRESS_OP_ANSWER
+};
+
+struct progress_op {		/* one change not yet on disk */
+	enum progress_op_type	 type;
+	char			*id;
+	unsigned		 page, set, clear;
+	struct progress_ans	 ans;
+};
+
+struct progress {
+	struct progress_lesson	*v;
+	size_t			 n;
+	char			*last;		/* lesson opened last */
+	struct progress_op	*ops;		/* the journal */
+	size_t			 nops;
+	int			 memory_only;	/* leave the file alone */
+	int			 dirty;		/* changed since the last save */
+};
+
+struct progress_lesson *progress_find(const struct progress *, const char *,
+	    int);
+void	 progress_apply(struct progress *, const struct progress_op *);
 struct progress	*progress_load(char **);
 void	 progress_page_seen(struct progress *, const char *, unsigned,
 	     unsigned);
@@ -963,9 +1006,6 @@ int	 progress_choice_get(const struct progress *, const char *, unsigned,
 long	 progress_last_page(const struct progress *, const char *);
 const char *progress_last_lesson(const struct progress *);
 int	 progress_dirty(const struct progress *);
-#define PROGRESS_SEEN	1	/* bits of progress_page_bits() */
-#define PROGRESS_RIGHT	2
-#define PROGRESS_WRONG	4
 size_t	 progress_count(const struct progress *);
 const char *progress_id(const struct progress *, size_t);
 unsigned progress_page_bits(const struct progress *, const char *, unsigned,
@@ -973,6 +1013,11 @@ unsigned progress_page_bits(const struct progress *, const char *, unsigned,
 int	 progress_answer_at(const struct progress *, const char *, size_t,
 	    unsigned *, unsigned *, int *, double *);
 int	 progress_main(int, char **);		/* progress-show.c */
+
+/* progress-format.c */
+int	 progress_id_ok(const char *);
+int	 progress_parse(struct progress *, char *, char **);
+char	*progress_format(const struct progress *);
 
 /* progress-file.c */
 char	*progress_path(char **);

@@ -4,19 +4,8 @@
  * Progress is per lesson id: for each page, whether it was seen and whether
  * the last answer given on it was right or wrong; the last page shown; the
  * answer given to each question (a choice or a predicted number); and
- * which lesson was open last.  The file (see progress-file.c for where) is
- * small text:
- *
- *   parlab-progress 2
- *   last ID                        the lesson opened last
- *   lesson ID SEEN RIGHT WRONG LAST  SEEN, RIGHT, WRONG: comma-separated
- *                                  page numbers (from 0) or "-"; LAST the
- *                                  last page shown or "-"
- *   answer ID PAGE BLOCK CHOICE VALUE  an ask block (its index on the page):
- *                                  the choice (from 0) and "-", or -1 and
- *                                  the predicted value
- *
- * Version 1 files ("ID SEEN RIGHT WRONG" lines) are still read.
+ * which lesson was open last.  The file's format is in progress-format.c,
+ * where it is on disk and how it is locked in progress-file.c.
  *
  * Several parlabs may run at once, so memory is never simply written out:
  * every change is applied in memory and kept in a journal; a save takes the
@@ -38,66 +27,10 @@
 
 #include "parlab.h"
 
-#define PROGRESS_HEADER		"parlab-progress 2"
-#define PROGRESS_HEADER_V1	"parlab-progress 1"
-#define PROGRESS_MAX_PAGES	10000
 #define PROGRESS_MAX_BYTES	(4 * 1024 * 1024)
 
-enum {
-	PAGE_SEEN = PROGRESS_SEEN,
-	PAGE_RIGHT = PROGRESS_RIGHT,
-	PAGE_WRONG = PROGRESS_WRONG
-};
-
-struct progress_ans {
-	unsigned	 page, block;
-	int		 choice;	/* -1: a prediction */
-	double		 value;
-};
-
-struct progress_lesson {
-	char			*id;
-	unsigned char		*pages;		/* PAGE_* bits per page */
-	size_t			 npages;
-	long			 last_page;	/* -1: none */
-	struct progress_ans	*ans;
-	size_t			 nans;
-};
-
-enum progress_op_type { OP_MARK, OP_LAST_PAGE, OP_ANSWER };
-
-struct progress_op {		/* one change not yet on disk */
-	enum progress_op_type	 type;
-	char			*id;
-	unsigned		 page, set, clear;
-	struct progress_ans	 ans;
-};
-
-struct progress {
-	struct progress_lesson	*v;
-	size_t			 n;
-	char			*last;		/* lesson opened last */
-	struct progress_op	*ops;		/* the journal */
-	size_t			 nops;
-	int			 memory_only;	/* leave the file alone */
-	int			 dirty;		/* changed since the last save */
-};
-
-/* Can an id be written in the file (letters, digits, '-', '_')? */
-static int
-progress_id_ok(const char *id)
-{
-	const char	*p;
-
-	for (p = id; *p != '\0'; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '_'))
-			return 0;
-	return p != id;
-}
-
 /* A lesson's entry, made if asked and absent; NULL for a bad id. */
-static struct progress_lesson *
+struct progress_lesson *
 progress_find(const struct progress *p, const char *id, int make)
 {
 	struct progress		*mp = (struct progress *)p;
@@ -118,7 +51,7 @@ progress_find(const struct progress *p, const char *id, int make)
 }
 
 /* Apply one change to p (from the journal, or as it happens). */
-static void
+void
 progress_apply(struct progress *p, const struct progress_op *op)
 {
 	struct progress_lesson	*pl;
@@ -128,7 +61,7 @@ progress_apply(struct progress *p, const struct progress_op *op)
 	    (pl = progress_find(p, op->id, 1)) == NULL)
 		return;
 	switch (op->type) {
-	case OP_MARK:
+	case PROGRESS_OP_MARK:
 		if (op->page >= pl->npages) {
 			pl->pages = xreallocarray(pl->pages, op->page + 1, 1);
 			memset(pl->pages + pl->npages, 0,
@@ -138,12 +71,12 @@ progress_apply(struct progress *p, const struct progress_op *op)
 		pl->pages[op->page] = (unsigned char)
 		    ((pl->pages[op->page] & ~op->clear) | op->set);
 		break;
-	case OP_LAST_PAGE:
+	case PROGRESS_OP_LAST_PAGE:
 		pl->last_page = op->page;
 		free(p->last);
 		p->last = xstrdup(op->id);
 		break;
-	case OP_ANSWER:
+	case PROGRESS_OP_ANSWER:
 		for (i = 0; i < pl->nans; i++)
 			if (pl->ans[i].page == op->ans.page &&
 			    pl->ans[i].block == op->ans.block)
@@ -170,157 +103,6 @@ progress_change(struct progress *p, struct progress_op *op)
 	p->ops[p->nops] = *op;
 	p->ops[p->nops++].id = xstrdup(op->id);
 	p->dirty = 1;
-}
-
-/* Parse a whole number in [lo, PROGRESS_MAX_PAGES); -1 if it is not. */
-static long
-progress_num(const char *s, long lo)
-{
-	char	*end;
-	long	 n;
-
-	errno = 0;
-	n = strtol(s, &end, 10);
-	if (end == s || *end != '\0' || errno != 0 || n < lo ||
-	    n >= PROGRESS_MAX_PAGES || *s == '+' || (*s == '-' && lo >= 0))
-		return lo - 1;
-	return n;
-}
-
-/* Parse one field: "-" or "0,3,7"; sets bit on those pages. */
-static int
-progress_field(struct progress *p, const char *id, char *field,
-    unsigned bit)
-{
-	struct progress_op	 op = { OP_MARK, (char *)id, 0, bit, 0,
-				     { 0, 0, 0, 0 } };
-	char			*s, *comma;
-	long			 n;
-
-	if (strcmp(field, "-") == 0)
-		return 0;
-	for (s = field; s != NULL; s = comma) {
-		if ((comma = strchr(s, ',')) != NULL)
-			*comma++ = '\0';
-		if ((n = progress_num(s, 0)) < 0)
-			return -1;
-		op.page = (unsigned)n;
-		progress_apply(p, &op);
-	}
-	return 0;
-}
-
-/* Split line into at most max words; their count (max + 1: too many). */
-static int
-progress_words(char *line, char **w, int max)
-{
-	char	*save = NULL;
-	int	 n;
-
-	for (n = 0; n <= max; n++)
-		if ((w[n] = strtok_r(n ? NULL : line, " ", &save)) == NULL)
-			break;
-	return n;
-}
-
-/* Parse one line of the file (of version v). */
-static int
-progress_line(struct progress *p, char *line, int v)
-{
-	struct progress_op	 op;
-	char			*w[8], **f, *end;
-	int			 nw = progress_words(line, w, 6);
-	long			 n;
-
-	if (v == 2 && nw == 2 && strcmp(w[0], "last") == 0) {
-		if (!progress_id_ok(w[1]))
-			return -1;
-		free(p->last);
-		p->last = xstrdup(w[1]);
-		return 0;
-	}
-	if (v == 2 && nw == 6 && strcmp(w[0], "answer") == 0) {
-		memset(&op, 0, sizeof op);
-		op.type = OP_ANSWER;
-		op.id = w[1];
-		if ((n = progress_num(w[2], 0)) < 0)
-			return -1;
-		op.ans.page = (unsigned)n;
-		if ((n = progress_num(w[3], 0)) < 0)
-			return -1;
-		op.ans.block = (unsigned)n;
-		if ((n = progress_num(w[4], -1)) < -1)
-			return -1;
-		op.ans.choice = (int)n;
-		if (n == -1) {
-			errno = 0;
-			op.ans.value = strtod(w[5], &end);
-			if (end == w[5] || *end != '\0' || errno != 0)
-				return -1;
-		} else if (strcmp(w[5], "-") != 0)
-			return -1;
-		if (!progress_id_ok(w[1]))
-			return -1;
-		progress_apply(p, &op);
-		return 0;
-	}
-	if (v == 2 && (nw != 6 || strcmp(w[0], "lesson") != 0))
-		return -1;
-	if (v == 1 && nw != 4)
-		return -1;
-	f = v == 2 ? w + 1 : w;
-	if (!progress_id_ok(f[0]) || progress_find(p, f[0], 0) != NULL)
-		return -1;
-	progress_find(p, f[0], 1);	/* kept even with nothing marked */
-	if (progress_field(p, f[0], f[1], PAGE_SEEN) != 0 ||
-	    progress_field(p, f[0], f[2], PAGE_RIGHT) != 0 ||
-	    progress_field(p, f[0], f[3], PAGE_WRONG) != 0)
-		return -1;
-	if (v == 2 && strcmp(f[4], "-") != 0) {
-		if ((n = progress_num(f[4], 0)) < 0)
-			return -1;
-		progress_find(p, f[0], 0)->last_page = n;
-	}
-	return 0;
-}
-
-/* Parse the whole file into p; on error say why in *why. */
-static int
-progress_parse(struct progress *p, char *buf, char **why)
-{
-	char		*line, *next;
-	unsigned	 lineno = 0;
-	int		 v = 0;
-
-	for (line = buf; line != NULL && *line != '\0'; line = next) {
-		if ((next = strchr(line, '\n')) != NULL)
-			*next++ = '\0';
-		else {
-			xasprintf(why, "line %u is cut short", lineno + 1);
-			return -1;
-		}
-		if (++lineno == 1) {
-			if (strcmp(line, PROGRESS_HEADER) == 0)
-				v = 2;
-			else if (strcmp(line, PROGRESS_HEADER_V1) == 0)
-				v = 1;
-			else {
-				xasprintf(why, "it does not start with '%s'",
-				    PROGRESS_HEADER);
-				return -1;
-			}
-			continue;
-		}
-		if (progress_line(p, line, v) != 0) {
-			xasprintf(why, "line %u is not a progress line", lineno);
-			return -1;
-		}
-	}
-	if (lineno == 0) {
-		xasprintf(why, "it is empty");
-		return -1;
-	}
-	return 0;
 }
 
 /* Free the lessons of p (not its journal). */
@@ -441,13 +223,13 @@ void
 progress_page_seen(struct progress *p, const char *id, unsigned page,
     unsigned npages)
 {
-	struct progress_op	op = { OP_MARK, (char *)id, page, PAGE_SEEN, 0,
+	struct progress_op	op = { PROGRESS_OP_MARK, (char *)id, page, PROGRESS_SEEN, 0,
 				    { 0, 0, 0, 0 } };
 
 	if (page >= npages)
 		return;
 	progress_change(p, &op);
-	op.type = OP_LAST_PAGE;
+	op.type = PROGRESS_OP_LAST_PAGE;
 	progress_change(p, &op);
 }
 
@@ -456,9 +238,9 @@ void
 progress_answer(struct progress *p, const char *id, unsigned page,
     int correct)
 {
-	struct progress_op	op = { OP_MARK, (char *)id, page,
-				    correct ? PAGE_RIGHT : PAGE_WRONG,
-				    correct ? PAGE_WRONG : PAGE_RIGHT,
+	struct progress_op	op = { PROGRESS_OP_MARK, (char *)id, page,
+				    correct ? PROGRESS_RIGHT : PROGRESS_WRONG,
+				    correct ? PROGRESS_WRONG : PROGRESS_RIGHT,
 				    { 0, 0, 0, 0 } };
 
 	progress_change(p, &op);
@@ -473,7 +255,7 @@ progress_choice(struct progress *p, const char *id, unsigned page,
 	struct progress_op	op;
 
 	memset(&op, 0, sizeof op);
-	op.type = OP_ANSWER;
+	op.type = PROGRESS_OP_ANSWER;
 	op.id = (char *)id;
 	op.ans.page = page;
 	op.ans.block = block;
@@ -528,7 +310,7 @@ progress_percent(const struct progress *p, const char *id, unsigned npages)
 	if (npages == 0 || (pl = progress_find(p, id, 0)) == NULL)
 		return 0;
 	for (i = 0; i < npages && i < pl->npages; i++)
-		seen += (pl->pages[i] & PAGE_SEEN) != 0;
+		seen += (pl->pages[i] & PROGRESS_SEEN) != 0;
 	return (int)(seen * 100 / npages);
 }
 
@@ -578,61 +360,6 @@ int
 progress_dirty(const struct progress *p)
 {
 	return p->dirty;
-}
-
-/* Write the pages having a bit, as " 0,3,7" or " -". */
-static void
-progress_write_field(FILE *f, const struct progress_lesson *pl,
-    unsigned bit)
-{
-	size_t	i;
-	int	any = 0;
-
-	for (i = 0; i < pl->npages; i++)
-		if (pl->pages[i] & bit)
-			fprintf(f, "%s%zu", any++ ? "," : " ", i);
-	if (!any)
-		fputs(" -", f);
-}
-
-/* The file's text for p (to free). */
-static char *
-progress_format(const struct progress *p)
-{
-	const struct progress_lesson	*pl;
-	const struct progress_ans	*a;
-	char				*text = NULL;
-	size_t				 len, i, j;
-	FILE				*f;
-
-	if ((f = open_memstream(&text, &len)) == NULL)
-		fatal("open_memstream: %s", strerror(errno));
-	fprintf(f, "%s\n", PROGRESS_HEADER);
-	if (p->last != NULL)
-		fprintf(f, "last %s\n", p->last);
-	for (i = 0; i < p->n; i++) {
-		pl = &p->v[i];
-		fprintf(f, "lesson %s", pl->id);
-		progress_write_field(f, pl, PAGE_SEEN);
-		progress_write_field(f, pl, PAGE_RIGHT);
-		progress_write_field(f, pl, PAGE_WRONG);
-		if (pl->last_page >= 0)
-			fprintf(f, " %ld\n", pl->last_page);
-		else
-			fputs(" -\n", f);
-		for (j = 0; j < pl->nans; j++) {
-			a = &pl->ans[j];
-			fprintf(f, "answer %s %u %u %d ", pl->id, a->page,
-			    a->block, a->choice);
-			if (a->choice < 0)
-				fprintf(f, "%.17g\n", a->value);
-			else
-				fputs("-\n", f);
-		}
-	}
-	if (fclose(f) != 0)
-		fatal("open_memstream: %s", strerror(errno));
-	return text;
 }
 
 /*
