@@ -377,6 +377,16 @@ fence_ask(struct lesson *l, struct lesson_diags *d, char **lines,
 				    "a percentage above 0, such as 20%%",
 				    fence_skip(s + 10));
 			s = "";
+		} else if (strncmp(s, "run:", 4) == 0) {
+			/* Which run block of the page judges a prediction. */
+			b->run_ref = atoi(fence_skip(s + 4));
+			if (b->run_ref < 1 || b->run_ref > 99 ||
+			    strspn(fence_skip(s + 4), "0123456789") !=
+			    strlen(fence_skip(s + 4)))
+				lesson_diag(d, at[i], 1, "run: '%s' is not a run "
+				    "block's number on the page (1, 2, ...)",
+				    fence_skip(s + 4));
+			s = "";
 		} else
 			s = lines[i];
 		k = strlen(s);

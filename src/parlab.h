@@ -265,6 +265,9 @@ double	 params_float(const struct params *, const char *);
 int	 params_choice(const struct params *, const char *);
 const char *params_text(const struct params *, const char *);
 const struct param_value *params_get(const struct params *, const char *);
+const struct param_value *params_need(const struct params *, const char *);
+char	*params_step(const struct param_value *, int, char **);
+int	 params_is_common(const struct param_spec *);
 char	*params_describe(const struct param_spec *);
 char	*params_range(const struct param_spec *);
 
@@ -635,6 +638,8 @@ struct lesson_block {
 	size_t			 nexplain;
 	char			*predict;	/* ASK: metric to predict, or NULL */
 	double			 tolerance;	/* ASK: relative, 0.2 = 20 % */
+	int			 run_ref;	/* ASK: the page's run block (from 1)
+						   judging it; 0: the one above */
 };
 
 struct lesson_page {
@@ -808,6 +813,9 @@ struct tui_demo {		/* the demo pane of the current page */
 	uint64_t	 zoom_t0;
 	uint64_t	 zoom_span;	/* 0: fit the runs */
 	unsigned	 ncores;
+	int		 knob_focus;	/* the knob row takes the keys */
+	unsigned	 knob_sel;	/* in tui_knobs_order() */
+	char		 knob_input[64];	/* a value being typed */
 };
 
 struct tui_answer {		/* what the student answered to an ask */
@@ -844,6 +852,10 @@ struct tui {
 	size_t		 nanswers;
 	char		 input[24];	/* a prediction being typed */
 	struct tui_demo	 demo;
+	struct tui_demo	*shelf;		/* every run block of the page; the
+					   selected one's slot is empty while
+					   it is t->demo */
+	size_t		 nshelf, demo_sel;
 
 	struct progress	*progress;
 	char		*message;
@@ -886,16 +898,24 @@ int	 tui_page_has_more(const struct tui *);
 /* tui-demo.c */
 void	 tui_demo_open(struct tui *, const struct lesson_block *);
 void	 tui_demo_close(struct tui *);
+void	 tui_demo_open_page(struct tui *);
+void	 tui_demo_close_page(struct tui *);
+void	 tui_demo_select(struct tui *, int);
+const struct lesson_block *tui_demo_judge(const struct tui *,
+	     const struct lesson_block *);
 int	 tui_demo_start(struct tui *);
 void	 tui_demo_stop(struct tui *);
 int	 tui_demo_tick(struct tui *);
 int	 tui_demo_live(const struct tui *);
-int	 tui_demo_knob(struct tui *, int);
 void	 tui_demo_replay(struct tui *);
 void	 tui_demo_zoom(struct tui *, int);
 void	 tui_demo_pan(struct tui *, int);
 void	 tui_demo_export(struct tui *);
 void	 tui_demo_window(const struct tui *, uint64_t *, uint64_t *);
+
+/* tui-knobs.c */
+unsigned tui_knobs_order(const struct tui_demo *, unsigned *);
+int	 tui_knobs_key(struct tui *, int);
 
 /* view-menu.c */
 void	 view_menu_draw(struct tui *);

@@ -34,7 +34,7 @@ const struct tui_keydef tui_keys_menu[] = {
 const struct tui_keydef tui_keys_lesson[] = {
 	{ "Right/Space/l", "next: reveal the rest of the page, then turn it" },
 	{ "Left/h/BkSp", "previous page" },
-	{ "Home/g  End/G", "first or last page (g is the GIL knob on demos)" },
+	{ "Home/g  End/G", "first or last page" },
 	{ "Up/k  Down/j", "scroll the page" },
 	{ "1-9", "answer a question with that choice" },
 	{ "0-9 . Enter", "type a prediction, Enter to lock it in" },
@@ -46,10 +46,10 @@ const struct tui_keydef tui_keys_lesson[] = {
 const struct tui_keydef tui_keys_demo[] = {
 	{ "r", "run the demo; again: rerun, the last run stays above" },
 	{ "x", "stop the run now" },
-	{ "+  -", "one worker more or less" },
-	{ "g", "cycle the GIL mode (none, new, old)" },
-	{ "s", "cycle sync (or the demo's first choice)" },
-	{ "[  ]", "halve or double the switch interval" },
+	{ "Tab", "knobs: Left/Right choose, Up/Down step, type a value "
+	    "(1e4 = 10000) and Enter, Esc leaves" },
+	{ "+  -", "step the chosen knob up or down" },
+	{ "[  ]", "the page's previous or next run block" },
 	{ "p", "pause or resume the animation" },
 	{ "R  v", "replay the last run; v: speed 1x, 1/4, 1/16" },
 	{ "z  Z", "zoom the time axis in or out" },
@@ -94,12 +94,9 @@ tui_page_has_more(const struct tui *t)
 void
 tui_goto_page(struct tui *t, size_t n)
 {
-	const struct lesson_page	*pg;
-	size_t				 i;
-
 	if (n >= t->lesson->npages)
 		n = t->lesson->npages ? t->lesson->npages - 1 : 0;
-	tui_demo_close(t);
+	tui_demo_close_page(t);
 	t->page = n;
 	t->reveal = 0;
 	t->scroll = 0;
@@ -110,15 +107,10 @@ tui_goto_page(struct tui *t, size_t n)
 		return;
 	progress_page_seen(t->progress, t->lesson->id, (unsigned)n,
 	    (unsigned)t->lesson->npages);
-	pg = tui_page(t);
-	for (i = 0; i < pg->nblocks; i++) {
-		if (pg->blocks[i].type == LBLOCK_RUN) {
-			tui_demo_open(t, &pg->blocks[i]);
-			if (t->present && t->autoplay && t->lesson->autoplay > 0)
-				tui_demo_start(t);
-			break;
-		}
-	}
+	tui_demo_open_page(t);
+	if (t->demo.block != NULL && t->present && t->autoplay &&
+	    t->lesson->autoplay > 0)
+		tui_demo_start(t);
 }
 
 /* Open a lesson at its first page. */
@@ -137,7 +129,7 @@ tui_open_lesson(struct tui *t, struct lesson *l)
 void
 tui_close_lesson(struct tui *t)
 {
-	tui_demo_close(t);
+	tui_demo_close_page(t);
 	t->lesson = NULL;
 	t->screen = TUI_MENU;
 	t->dirty = 1;
@@ -242,20 +234,14 @@ tui_keys_answer(struct tui *t, int ch)
 	return 0;
 }
 
-/* Whether the page's demo has a parameter called name. */
-static int
-tui_demo_has(const struct tui *t, const char *name)
-{
-	return t->demo.block != NULL &&
-	    params_get(&t->demo.params, name) != NULL;
-}
-
 /* Keys of the demo pane; 1 if the key was one. */
 static int
 tui_keys_on_demo(struct tui *t, int ch)
 {
 	if (t->demo.block == NULL)
 		return 0;
+	if (tui_knobs_key(t, ch))
+		return 1;
 	switch (ch) {
 	case 'r':
 		tui_demo_start(t);
@@ -263,12 +249,9 @@ tui_keys_on_demo(struct tui *t, int ch)
 	case 'x':
 		tui_demo_stop(t);
 		return 1;
-	case '+': case '=': case '-': case '_': case 's': case '[': case ']':
-		return tui_demo_knob(t, ch);
-	case 'g':
-		if (!tui_demo_has(t, "gil"))
-			return 0;
-		return tui_demo_knob(t, ch);
+	case '[': case ']':
+		tui_demo_select(t, ch == ']' ? 1 : -1);
+		return 1;
 	case 'p':
 		t->demo.paused = !t->demo.paused;
 		tui_message(t, 0, "%s", t->demo.paused ? "paused: p resumes" :
@@ -316,7 +299,9 @@ tui_keys_on_lesson(struct tui *t, int ch)
 {
 	int	page_h = t->text_h > 1 ? t->text_h - 1 : 1;
 
-	if (tui_keys_answer(t, ch) || tui_keys_on_demo(t, ch))
+	/* The focused knob row types digits before a prediction does. */
+	if ((t->demo.knob_focus && tui_keys_on_demo(t, ch)) ||
+	    tui_keys_answer(t, ch) || tui_keys_on_demo(t, ch))
 		return;
 	switch (ch) {
 	case KEY_RIGHT: case ' ': case 'l': case 'n':

@@ -441,26 +441,72 @@ view_timeline_height(const struct tui *t, int w, int maxh)
 	return h < maxh ? h : maxh;
 }
 
+/*
+ * The knobs for the next run, in tui_knobs_order(), from column col; the
+ * chosen one highlighted while the row has the focus, scrolled into view.
+ * Common parameters left at their default are not worth the room.
+ */
+static int
+view_timeline_knobs(const struct tui *t, int y, int x, int col, int w)
+{
+	const struct tui_demo	*d = &t->demo;
+	const struct param_value *v;
+	unsigned		 idx[PARAMS_MAX], n, i, first = 0, sel;
+	char			 buf[160];
+	int			 need, role;
+
+	n = tui_knobs_order(d, idx);
+	sel = n ? d->knob_sel % n : 0;
+	/* Start late enough that the chosen knob fits. */
+	for (;;) {
+		need = col + (first > 0 ? 2 : 0);
+		for (i = first; i <= sel && i < n; i++) {
+			v = &d->params.v[idx[i]];
+			need += 1 + (int)strlen(v->spec->name) + 1 +
+			    (int)strlen(v->text) + 1;
+		}
+		if (!d->knob_focus || need <= w || first >= sel)
+			break;
+		first++;
+	}
+	if (first > 0)
+		col += tui_put(t, y, x + col, w - col, " <", ROLE_DIM);
+	for (i = first; i < n && col < w; i++) {
+		v = &d->params.v[idx[i]];
+		if (params_is_common(v->spec) && !v->set &&
+		    !(d->knob_focus && i == sel))
+			continue;
+		role = ROLE_CODE;
+		if (d->knob_focus && i == sel) {
+			role = ROLE_SELECTED;
+			snprintf(buf, sizeof buf, "%s=%s%s", v->spec->name,
+			    d->knob_input[0] ? d->knob_input : v->text,
+			    d->knob_input[0] ? "_" : "");
+		} else
+			snprintf(buf, sizeof buf, "%s=%s", v->spec->name,
+			    v->text);
+		col += tui_put(t, y, x + col, w - col, " ", ROLE_NORMAL);
+		col += tui_put(t, y, x + col, w - col, buf, role);
+	}
+	return col;
+}
+
 /* The header: demo, knobs for the next run, and what is happening. */
 static void
 view_timeline_header(const struct tui *t, int y, int x, int w)
 {
 	const struct tui_demo	*d = &t->demo;
-	char			 buf[160], status[64];
-	unsigned		 i;
+	char			 status[64], which[48] = "";
 	int			 col, sw;
 
 	col = tui_put(t, y, x, w, tui_sym(t, "\xe2\x96\xb6 ", "> "), ROLE_BOX);
+	if (t->nshelf > 1) {
+		snprintf(which, sizeof which, "%zu/%zu ", t->demo_sel + 1,
+		    t->nshelf);
+		col += tui_put(t, y, x + col, w - col, which, ROLE_MESSAGE);
+	}
 	col += tui_put(t, y, x + col, w - col, d->block->demo->name,
 	    ROLE_STRONG);
-	for (i = 0; i < d->params.n; i++) {
-		if (strcmp(d->params.v[i].spec->name, "scale") == 0 &&
-		    !d->params.v[i].set)
-			continue;
-		snprintf(buf, sizeof buf, " %s=%s", d->params.v[i].spec->name,
-		    d->params.v[i].text);
-		col += tui_put(t, y, x + col, w - col, buf, ROLE_CODE);
-	}
 	if (d->cur == NULL)
 		snprintf(status, sizeof status, "r: run");
 	else if (!d->cur->joined)
@@ -474,6 +520,7 @@ view_timeline_header(const struct tui *t, int y, int x, int w)
 		snprintf(status, sizeof status, "%s%s", d->cur->run->status ?
 		    "stopped" : "done", d->zoom_span ? " (zoomed)" : "");
 	sw = (int)strlen(status);
+	col = view_timeline_knobs(t, y, x, col, w - sw - 2);
 	if (col + 2 + sw <= w) {
 		tui_fill(t, y, x + col, w - col - sw, " ", ROLE_NORMAL);
 		tui_put(t, y, x + w - sw, sw, status, ROLE_MESSAGE);
@@ -498,8 +545,10 @@ view_timeline_draw(struct tui *t, int y, int x, int h, int w)
 	view_timeline_header(t, y, x, w);
 	body = h - 1 - legend;
 	if (d->cur == NULL) {
-		tui_put(t, y + 1, x, w, "Press r to run this demo live; "
-		    "+ - g s [ ] turn its knobs first.", ROLE_DIM);
+		tui_put(t, y + 1, x, w, t->nshelf > 1 ? "Press r to run this "
+		    "demo live; Tab turns its knobs, ] shows the next run "
+		    "block." : "Press r to run this demo live; Tab turns its "
+		    "knobs first.", ROLE_DIM);
 		return;
 	}
 	tui_demo_window(t, &t0, &t1);
