@@ -163,6 +163,10 @@ export_text_metric(FILE *f, const struct metric *m)
 		fputs(m->text, f);
 		break;
 	}
+	/* Student words from figure.c, as the TUI's figures panel shows. */
+	if (figure_has_label(m->key) && m->type != METRIC_INTS &&
+	    m->type != METRIC_TEXT)
+		fprintf(f, "   %s", figure_label(m->key));
 	fputc('\n', f);
 }
 

@@ -632,6 +632,8 @@ struct lesson_block {
 	struct params		 params;	/* RUN */
 	char			**knobs;	/* RUN: parameters a student may turn */
 	size_t			 nknobs;
+	char			**show;		/* RUN: figures shown first */
+	size_t			 nshow;
 	struct lesson_choice	*choices;	/* ASK */
 	size_t			 nchoices;
 	struct lesson_text	*explain;	/* ASK: shown after answering */
@@ -787,6 +789,10 @@ int		 theme_parse(struct theme *, const char *, const char *,
 char		*theme_find(const char *);
 int		 theme_load(struct theme *, const char *, char **);
 
+/* figure.c */
+const char	*figure_label(const char *);
+int		 figure_has_label(const char *);
+
 /* tui.c */
 int	 tui_main(const char *, const char *, int);
 enum tui_screen { TUI_MENU, TUI_LESSON };
@@ -801,10 +807,15 @@ struct tui_run {		/* one run of the demo pane, live or done */
 	char		*label;		/* the knobs it ran with */
 };
 
+#define TUI_KEEP	4	/* runs kept per run block, for comparison */
+
 struct tui_demo {		/* the demo pane of the current page */
 	const struct lesson_block *block;	/* NULL: the page has none */
 	struct params	 params;	/* the knobs as turned */
-	struct tui_run	*cur, *prev;	/* prev: the last run, for comparison */
+	struct tui_run	*cur, *prev;	/* prev: the run compared with, one of
+					   hist (not owned) or NULL */
+	struct tui_run	*hist[TUI_KEEP - 1];	/* earlier runs, newest
+					   first; owned */
 	int		 paused;
 	int		 replaying;
 	unsigned	 speed;		/* replay slowdown: 1, 4 or 16 */
@@ -816,6 +827,8 @@ struct tui_demo {		/* the demo pane of the current page */
 	int		 knob_focus;	/* the knob row takes the keys */
 	unsigned	 knob_sel;	/* in tui_knobs_order() */
 	char		 knob_input[64];	/* a value being typed */
+	int		 figures;	/* f panel: 0 closed, else 1 + scroll */
+	int		 figures_scrolls;	/* set by its draw */
 };
 
 struct tui_answer {		/* what the student answered to an ask */
@@ -836,6 +849,8 @@ struct progress;
 struct tui {
 	enum tui_screen	 screen;
 	int		 help, dirty, quit;
+	int		 help_scrolls;	/* the help overlay has more rows than
+					   fit (set by its draw) */
 	int		 utf8, color, present;
 	int		 cols, lines;
 	struct theme	 theme;
@@ -888,6 +903,8 @@ void		 tui_fill(const struct tui *, int, int, int, const char *,
 extern const struct tui_keydef tui_keys_menu[];
 extern const struct tui_keydef tui_keys_lesson[];
 extern const struct tui_keydef tui_keys_demo[];
+extern const struct tui_keydef tui_keys_back[];
+extern const struct tui_keydef tui_keys_quit[];
 extern const struct tui_keydef tui_keys_present[];
 void	 tui_keys_handle(struct tui *, int);
 void	 tui_open_lesson(struct tui *, struct lesson *);
@@ -901,6 +918,8 @@ void	 tui_demo_close(struct tui *);
 void	 tui_demo_open_page(struct tui *);
 void	 tui_demo_close_page(struct tui *);
 void	 tui_demo_select(struct tui *, int);
+void	 tui_demo_compare(struct tui *);
+char	*tui_demo_diff(const struct tui_run *, const struct tui_run *);
 const struct lesson_block *tui_demo_judge(const struct tui *,
 	     const struct lesson_block *);
 int	 tui_demo_start(struct tui *);
@@ -928,9 +947,17 @@ int	 view_timeline_height(const struct tui *, int, int);
 void	 view_timeline_draw(struct tui *, int, int, int, int);
 int	 view_timeline_legend(const struct tui *, int, int, int, int);
 void	 view_timeline_axis_label(char *, size_t, uint64_t, uint64_t);
-void	 view_timeline_metric(char *, size_t, const struct metric *);
+
+/* view-figures.c */
+void	 view_figures_metric(char *, size_t, const struct metric *);
+void	 view_figures_line(const struct tui *, const struct tui_run *, int,
+	     int, int, int);
+int	 view_figures_ready(const struct tui *);
+void	 view_figures_draw(struct tui *);
 
 /* view-help.c */
 void	 view_help_draw(struct tui *);
+void	 view_help_frame(const struct tui *, int, int, int, int,
+	     const char *, const char *);
 
 #endif /* PARLAB_H */

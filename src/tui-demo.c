@@ -84,7 +84,7 @@ tui_demo_open(struct tui *t, const struct lesson_block *b)
 	tui_demo_close(t);
 	t->demo.block = b;
 	t->demo.params = b->params;
-	t->demo.speed = 1;
+	t->demo.speed = 4;	/* R replays slowed down, as the hint says */
 	t->demo.ncores = n < 1 ? 1 : n > 64 ? 64 : (unsigned)n;
 }
 
@@ -92,8 +92,11 @@ tui_demo_open(struct tui *t, const struct lesson_block *b)
 void
 tui_demo_close(struct tui *t)
 {
+	size_t	i;
+
 	tui_run_free(t->demo.cur);
-	tui_run_free(t->demo.prev);
+	for (i = 0; i < TUI_KEEP - 1; i++)
+		tui_run_free(t->demo.hist[i]);
 	memset(&t->demo, 0, sizeof t->demo);
 }
 
@@ -232,7 +235,10 @@ tui_demo_start(struct tui *t)
 		tui_run_free(tr);
 		return -1;
 	}
-	tui_run_free(d->prev);
+	/* The oldest run goes; the last one is compared with the new. */
+	tui_run_free(d->hist[TUI_KEEP - 2]);
+	memmove(&d->hist[1], &d->hist[0], (TUI_KEEP - 2) * sizeof d->hist[0]);
+	d->hist[0] = d->cur;
 	d->prev = d->cur;
 	d->cur = tr;
 	d->paused = d->replaying = 0;
@@ -241,6 +247,59 @@ tui_demo_start(struct tui *t)
 	d->tick_ns = clock_ns();
 	t->dirty = 1;
 	return 0;
+}
+
+/*
+ * The parameters in which run a differs from run b, as "k=v k=v" (all of
+ * a's explicitly set ones when b is NULL); "the same knobs" if none.
+ */
+char *
+tui_demo_diff(const struct tui_run *a, const struct tui_run *b)
+{
+	const struct params	*pa = &a->run->params, *pb;
+	char			*s = xstrdup(""), *n;
+	unsigned		 i;
+
+	pb = b != NULL ? &b->run->params : NULL;
+	for (i = 0; i < pa->n; i++) {
+		if (pb != NULL ? i < pb->n && strcmp(pa->v[i].text,
+		    pb->v[i].text) == 0 : !pa->v[i].set)
+			continue;
+		xasprintf(&n, "%s%s%s=%s", s, *s ? " " : "",
+		    pa->v[i].spec->name, pa->v[i].text);
+		free(s);
+		s = n;
+	}
+	if (*s == '\0') {
+		free(s);
+		s = xstrdup(b != NULL ? "the same knobs" : "defaults");
+	}
+	return s;
+}
+
+/* c: compare with the next earlier run kept, then none, then the last. */
+void
+tui_demo_compare(struct tui *t)
+{
+	struct tui_demo	*d = &t->demo;
+	size_t		 i, n = 0;
+
+	while (n < TUI_KEEP - 1 && d->hist[n] != NULL)
+		n++;
+	if (n == 0) {
+		tui_message(t, 0, "Nothing to compare yet: run twice (r, "
+		    "turn a knob, r).");
+		return;
+	}
+	for (i = 0; i < n && d->hist[i] != d->prev; i++)
+		;
+	d->prev = i + 1 < n ? d->hist[i + 1] : i + 1 == n ? NULL : d->hist[0];
+	if (d->prev == NULL)
+		tui_message(t, 0, "No comparison: c compares with the last run.");
+	else
+		tui_message(t, 0, "Comparing with run %zu back of %zu kept "
+		    "(f lists the figures that changed).", (i + 1 < n ? i + 1 :
+		    0) + 1, n);
 }
 
 /* Stop the current run now (it keeps what it drew). */
@@ -299,8 +358,10 @@ tui_demo_finished(struct tui *t, struct tui_run *tr)
 		tui_message(t, 1, "%s: %s", tr->run->cls->name,
 		    tr->run->cause);
 	else {
-		tui_message(t, 0, "Done in %.1f ms. R replays slowed down, z "
-		    "zooms, e exports.", (double)tr->run->wall_ns / 1e6);
+		tui_message(t, 0, "Done in %.1f ms. R replays at %s, z "
+		    "zooms, e exports.", (double)tr->run->wall_ns / 1e6,
+		    t->demo.speed == 1 ? "1x" : t->demo.speed == 4 ? "1/4" :
+		    "1/16");
 		tui_demo_check(t, tr->run);
 	}
 }
@@ -420,6 +481,10 @@ tui_demo_zoom(struct tui *t, int in)
 {
 	uint64_t	t0, t1, mid, span, total = tui_demo_total(t);
 
+	if (t->demo.cur == NULL || t->demo.cur->tl == NULL) {
+		tui_message(t, 0, "Zoom needs a run to look at: r runs one.");
+		return;
+	}
 	tui_demo_window(t, &t0, &t1);
 	mid = t0 + (t1 - t0) / 2;
 	span = in ? (t1 - t0) / 2 : (t1 - t0) * 2;

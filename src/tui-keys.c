@@ -39,7 +39,17 @@ const struct tui_keydef tui_keys_lesson[] = {
 	{ "1-9", "answer a question with that choice" },
 	{ "0-9 . Enter", "type a prediction, Enter to lock it in" },
 	{ "?", "this help" },
+	{ NULL, NULL }
+};
+
+/* q on a lesson: the menu's, or the end when it was opened by name. */
+const struct tui_keydef tui_keys_back[] = {
 	{ "q/Esc", "back to the menu (stops a run)" },
+	{ NULL, NULL }
+};
+
+const struct tui_keydef tui_keys_quit[] = {
+	{ "q/Esc", "quit (the lesson was opened by name: no menu)" },
 	{ NULL, NULL }
 };
 
@@ -51,10 +61,13 @@ const struct tui_keydef tui_keys_demo[] = {
 	{ "+  -", "step the chosen knob up or down" },
 	{ "[  ]", "the page's previous or next run block" },
 	{ "p", "pause or resume the animation" },
-	{ "R  v", "replay the last run; v: speed 1x, 1/4, 1/16" },
+	{ "R  v", "replay the last run; v: speed 1/4, 1/16, 1x" },
 	{ "z  Z", "zoom the time axis in or out" },
 	{ "<  >", "pan the time axis" },
 	{ "e", "export the run as a Chrome trace (Perfetto)" },
+	{ "f", "figures: every figure of the last run, explained, and what "
+	    "changed since the run compared with (j/k)" },
+	{ "c", "compare with an earlier run (the last 4 are kept), or none" },
 	{ NULL, NULL }
 };
 
@@ -261,8 +274,8 @@ tui_keys_on_demo(struct tui *t, int ch)
 		tui_demo_replay(t);
 		return 1;
 	case 'v':
-		t->demo.speed = t->demo.speed == 1 ? 4 : t->demo.speed == 4 ?
-		    16 : 1;
+		t->demo.speed = t->demo.speed == 4 ? 16 : t->demo.speed == 16 ?
+		    1 : 4;
 		tui_message(t, 0, "replay speed %s: R replays",
 		    t->demo.speed == 1 ? "1x" : t->demo.speed == 4 ? "1/4" :
 		    "1/16");
@@ -275,6 +288,16 @@ tui_keys_on_demo(struct tui *t, int ch)
 		return 1;
 	case 'e':
 		tui_demo_export(t);
+		return 1;
+	case 'c':
+		tui_demo_compare(t);
+		return 1;
+	case 'f':
+		if (view_figures_ready(t))
+			t->demo.figures = 1;
+		else
+			tui_message(t, 0, "The figures panel needs a finished "
+			    "run: r runs one.");
 		return 1;
 	}
 	return 0;
@@ -290,7 +313,8 @@ tui_next(struct tui *t)
 	} else if (t->page + 1 < t->lesson->npages)
 		tui_goto_page(t, t->page + 1);
 	else
-		tui_message(t, 0, "End of the lesson: q goes back to the menu.");
+		tui_message(t, 0, "End of the lesson: q %s.", t->lessons ?
+		    "goes back to the menu" : "quits");
 }
 
 /* Keys on a lesson page. */
@@ -397,16 +421,32 @@ tui_keys_handle(struct tui *t, int ch)
 {
 	t->dirty = 1;
 	if (t->help) {
-		if (ch == KEY_DOWN || ch == 'j')
+		if ((ch == KEY_DOWN || ch == 'j') && t->help_scrolls)
 			t->help++;
-		else if ((ch == KEY_UP || ch == 'k') && t->help > 1)
-			t->help--;
-		else
+		else if ((ch == KEY_UP || ch == 'k') && t->help_scrolls) {
+			if (t->help > 1)
+				t->help--;
+		} else if (ch != KEY_RESIZE)
 			t->help = 0;
 		return;
 	}
 	if (ch == '?') {
 		t->help = 1;
+		return;
+	}
+	if (t->demo.figures) {
+		if ((ch == KEY_DOWN || ch == 'j') && t->demo.figures_scrolls)
+			t->demo.figures++;
+		else if ((ch == KEY_UP || ch == 'k') && t->demo.figures_scrolls) {
+			if (t->demo.figures > 1)
+				t->demo.figures--;
+		} else if (ch == KEY_NPAGE && t->demo.figures_scrolls)
+			t->demo.figures += t->lines / 2;
+		else if (ch == KEY_PPAGE && t->demo.figures_scrolls)
+			t->demo.figures = t->demo.figures > t->lines / 2 ?
+			    t->demo.figures - t->lines / 2 : 1;
+		else if (ch != KEY_RESIZE)
+			t->demo.figures = 0;
 		return;
 	}
 	if (t->message != NULL && ch != KEY_RESIZE) {

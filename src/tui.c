@@ -422,6 +422,8 @@ tui_draw(struct tui *t)
 			view_lesson_draw(t);
 		if (t->help)
 			view_help_draw(t);
+		else if (t->demo.figures)
+			view_figures_draw(t);
 	}
 	wnoutrefresh(stdscr);
 	doupdate();

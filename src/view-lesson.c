@@ -407,11 +407,12 @@ view_lesson_status(struct tui *t, int y)
 		    ROLE_STATUS);
 		return;
 	}
-	snprintf(buf, sizeof buf, "%s  %s%s%s? help  q back",
+	snprintf(buf, sizeof buf, "%s  %s%s%s? help  q %s",
 	    tui_sym(t, "\xe2\x86\x90 \xe2\x86\x92 page", "<- -> page"),
 	    t->demo.block ? "r run  Tab knobs  " : "",
 	    t->nshelf > 1 ? "[ ] run block  " : "",
-	    t->scroll + t->text_h < t->content_h ? "j/k scroll  " : "");
+	    t->scroll + t->text_h < t->content_h ? "j/k scroll  " : "",
+	    t->lessons != NULL ? "back" : "quit");
 	tui_put(t, y, 1, t->cols - 1, buf, ROLE_STATUS);
 	if (t->present && t->autoplay && t->lesson->autoplay > 0) {
 		secs = (int)(t->lesson->autoplay - (double)(clock_ns() -

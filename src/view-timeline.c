@@ -109,100 +109,6 @@ view_timeline_axis_label(char *buf, size_t n, uint64_t v, uint64_t step)
 		snprintf(buf, n, "%" PRIu64 "ns", v);
 }
 
-/* A whole number with thousands separators. */
-static void
-view_timeline_int(char *buf, size_t n, int64_t v)
-{
-	char	 tmp[32], *p = buf;
-	size_t	 len, i;
-
-	snprintf(tmp, sizeof tmp, "%" PRId64, v < 0 ? -v : v);
-	len = strlen(tmp);
-	if (v < 0 && n > 1) {
-		*p++ = '-';
-		n--;
-	}
-	for (i = 0; i < len && n > 1; i++, n--) {
-		*p++ = tmp[i];
-		if ((len - i - 1) % 3 == 0 && i + 1 < len && n > 2) {
-			*p++ = ',';
-			n--;
-		}
-	}
-	*p = '\0';
-}
-
-/* A metric as "key value". */
-void
-view_timeline_metric(char *buf, size_t n, const struct metric *m)
-{
-	char	v[64];
-	double	a;
-	size_t	i, len;
-
-	switch (m->type) {
-	case METRIC_INT:
-		view_timeline_int(v, sizeof v, m->i);
-		break;
-	case METRIC_FLOAT:
-		a = m->f < 0 ? -m->f : m->f;
-		snprintf(v, sizeof v, a >= 100 ? "%.0f" : a >= 10 ? "%.1f" :
-		    "%.2f", m->f);
-		break;
-	case METRIC_BOOL:
-		snprintf(v, sizeof v, "%s", m->i ? "yes" : "no");
-		break;
-	case METRIC_INTS:
-		len = 0;
-		v[0] = '\0';
-		for (i = 0; i < m->nints && len + 24 < sizeof v; i++)
-			len += (size_t)snprintf(v + len, sizeof v - len,
-			    "%s%" PRId64, i ? "," : "[", m->ints[i]);
-		snprintf(v + len, sizeof v - len, "%s", i < m->nints ? ",..]" :
-		    "]");
-		break;
-	case METRIC_TEXT:
-	default:
-		snprintf(v, sizeof v, "%s", m->text ? m->text : "");
-		break;
-	}
-	snprintf(buf, n, "%s %s", m->key, v);
-}
-
-/* The figures of a run in one line, from (y, x), in w columns. */
-static void
-view_timeline_figures(const struct tui *t, const struct tui_run *tr, int y,
-    int x, int w, int role)
-{
-	char	buf[128];
-	size_t	i;
-	int	col = 0;
-
-	if (!tr->joined) {
-		if (tr->measuring)
-			snprintf(buf, sizeof buf, "workers done; now timing "
-			    "the same work one piece after another...");
-		else
-			snprintf(buf, sizeof buf, "running... %.0f ms",
-			    (double)tr->t_total / 1e6);
-		tui_put(t, y, x, w, buf, ROLE_MESSAGE);
-		return;
-	}
-	if (tr->run->status != 0) {
-		tui_put(t, y, x, w, tr->run->cause, ROLE_ERROR);
-		return;
-	}
-	snprintf(buf, sizeof buf, "wall %.1f ms", (double)tr->run->wall_ns /
-	    1e6);
-	col += tui_put(t, y, x, w, buf, role);
-	for (i = 0; i < tr->run->nmetrics && col + 3 < w; i++) {
-		view_timeline_metric(buf, sizeof buf, &tr->run->metrics[i]);
-		if (col + 2 + (int)strlen(buf) > w)
-			break;
-		col += 2 + tui_put(t, y, x + col + 2, w - col - 2, buf, role);
-	}
-}
-
 /* One lane's columns, blank past the playhead. */
 static void
 view_timeline_lane(const struct tui *t, const struct timeline *tl,
@@ -380,7 +286,7 @@ view_timeline_axis(const struct tui *t, int y, int x, int w, uint64_t t0,
 {
 	static const uint64_t mult[3] = { 1, 2, 5 };
 	uint64_t	span = t1 - t0, step = 1, base, v;
-	int		ncols = w - VT_LABEL_W, col, end = 0, m;
+	int		ncols = w - VT_LABEL_W, col, end = 0, m, phcol;
 	char		buf[32];
 
 	tui_put(t, y, x, VT_LABEL_W, "time", ROLE_AXIS);
@@ -395,22 +301,26 @@ view_timeline_axis(const struct tui *t, int y, int x, int w, uint64_t t0,
 				break;
 		}
 	}
+	/* The playhead's column, which labels leave free. */
+	phcol = -1;
+	if (playhead > t0 && playhead < t1 && (t->demo.replaying ||
+	    (t->demo.cur != NULL && !t->demo.cur->joined)))
+		phcol = (int)((playhead - t0) * (uint64_t)ncols / span);
 	for (v = (t0 + step - 1) / step * step; v <= t1; v += step) {
 		col = (int)((v - t0) * (uint64_t)ncols / span);
 		if (col < end || col >= ncols)
 			continue;
 		view_timeline_axis_label(buf, sizeof buf, v, step);
+		if (phcol >= col && phcol <= col + 1 + (int)strlen(buf))
+			continue;
 		tui_put(t, y, x + col, 1, tui_sym(t, "\xe2\x94\x8a", "|"),
 		    ROLE_AXIS);
 		end = col + 1 + tui_put(t, y, x + col + 1, ncols - col - 1, buf,
 		    ROLE_AXIS) + 1;
 	}
-	if (playhead > t0 && playhead < t1 && (t->demo.replaying ||
-	    (t->demo.cur != NULL && !t->demo.cur->joined))) {
-		col = (int)((playhead - t0) * (uint64_t)ncols / span);
-		tui_put(t, y, x + col, 1, tui_sym(t, "\xe2\x96\xb2", "^"),
+	if (phcol >= 0)
+		tui_put(t, y, x + phcol, 1, tui_sym(t, "\xe2\x96\xb2", "^"),
 		    ROLE_VALUE);
-	}
 }
 
 /* Rows a run's lanes want. */
@@ -437,7 +347,7 @@ view_timeline_height(const struct tui *t, int w, int maxh)
 			h++;
 	}
 	if (d->prev != NULL)
-		h += 1 + view_timeline_run_rows(d->prev);
+		h += 2 + view_timeline_run_rows(d->prev);
 	return h < maxh ? h : maxh;
 }
 
@@ -534,7 +444,8 @@ view_timeline_draw(struct tui *t, int y, int x, int h, int w)
 	const struct tui_demo	*d = &t->demo;
 	uint64_t		 t0, t1, far = UINT64_MAX;
 	int			 legend, body, cores = 0, figs = 0, prev = 0;
-	char			 buf[160];
+	int			 want, now;
+	char			 buf[160], *label;
 
 	if (h < 2 || w < VT_LABEL_W + 4)
 		return;
@@ -560,7 +471,7 @@ view_timeline_draw(struct tui *t, int y, int x, int h, int w)
 	if (body >= 4) {
 		figs = 1;
 		body--;
-		view_timeline_figures(t, d->cur, y + 1 + body, x, w,
+		view_figures_line(t, d->cur, y + 1 + body, x, w,
 		    ROLE_NORMAL);
 	}
 	if (d->cur->tl != NULL && body >= 5 &&
@@ -576,18 +487,28 @@ view_timeline_draw(struct tui *t, int y, int x, int h, int w)
 		    d->playhead);
 	}
 	if (d->prev != NULL && body >= 5) {
-		prev = 1 + view_timeline_run_rows(d->prev);
-		if (prev > body / 2)
-			prev = body / 2;
-		snprintf(buf, sizeof buf, "before: %s", d->prev->label);
+		/* Both runs whole when the rows allow, else shared fairly. */
+		want = 1 + view_timeline_run_rows(d->prev);
+		now = 1 + view_timeline_run_rows(d->cur);
+		prev = want + now <= body ? want : body * want / (want + now);
+		prev = prev < 2 ? 2 : prev > body - 3 ? body - 3 : prev;
+		label = tui_demo_diff(d->prev, d->cur);
+		snprintf(buf, sizeof buf, "before: %s", label);
+		free(label);
 		tui_put(t, y + 1, x, w, buf, ROLE_DIM);
 		view_timeline_lanes(t, d->prev, y + 2, x, prev - 1, w, t0, t1,
 		    far, 1);
 		if (figs && d->prev->joined)
-			view_timeline_figures(t, d->prev, y + 1,
+			view_figures_line(t, d->prev, y + 1,
 			    x + (int)strlen(buf) + 2,
 			    w - (int)strlen(buf) - 2, ROLE_DIM);
 		body -= prev;
+		label = tui_demo_diff(d->cur, d->prev);
+		snprintf(buf, sizeof buf, "now: %s", label);
+		free(label);
+		tui_put(t, y + 1 + prev, x, w, buf, ROLE_MESSAGE);
+		prev++;
+		body--;
 	}
 	view_timeline_lanes(t, d->cur, y + 1 + prev, x, body, w, t0, t1,
 	    d->playhead, 0);

@@ -39,7 +39,7 @@ tmux_wait 'T4 +[|│]'
 tmux_wait 'expected 1,500,000' 20
 ok "r reruns with the knobs; the last run stays above"
 tmux_keys R
-tmux_wait 'replay 1x'
+tmux_wait 'replay 1/4'
 tmux_keys v
 tmux_keys z
 tmux_wait 'zoomed|replay' 5
