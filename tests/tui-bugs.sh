@@ -77,14 +77,16 @@ restart 100 30 "$PARLAB tui-long"
 tmux_wait 'Tasks waiting'
 tmux_keys r
 i=0
+seen=0
 while [ $i -lt 15 ]; do
 	sleep 0.2
 	tmux_capture | grep '^time ' > "$TEST_TMP/axis"
 	grep -q -E '[0-9a-z]▲|▲[0-9a-z]' "$TEST_TMP/axis" &&
 	    fail "the playhead overwrote a label: $(cat "$TEST_TMP/axis")"
+	grep -q '▲' "$TEST_TMP/axis" && seen=$((seen + 1))
 	i=$((i + 1))
 done
-grep -q '▲' "$TEST_TMP/axis" || fail "no playhead: $(cat "$TEST_TMP/axis")"
+[ $seen -gt 0 ] || fail "no playhead: $(cat "$TEST_TMP/axis")"
 ok "the playhead keeps clear of the axis labels"
 tmux_keys x q
 st=$(tmux_wait_exit 10)

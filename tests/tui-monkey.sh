@@ -33,7 +33,7 @@ page_keys() {
 	if grep -q 'Tab knobs' "$TEST_TMP/keys-pane"; then
 		set -- "$@" Tab Right Up Down Left BTab 2 Enter + - Enter \
 		    + - r p p v R v v z Z '<' '>' ',' . z x e \
-		    '[' ']' ']' '[' r x
+		    '[' ']' ']' '[' r x c c f j k x
 	fi
 	tmux_keys "$@"
 }
@@ -45,11 +45,12 @@ nlessons=$(ls "$PARLAB_LESSONS"/*.md | grep -c .)
 tmux_keys '?' x k j NPage PPage End Home
 alive "the menu keys"
 
-i=0
-while [ $i -lt "$nlessons" ]; do
+# (tmux_wait uses $i: the lesson counter is $les.)
+les=0
+while [ $les -lt "$nlessons" ]; do
 	set -- Home
 	n=0
-	while [ $n -lt $i ]; do
+	while [ $n -lt $les ]; do
 		set -- "$@" Down
 		n=$((n + 1))
 	done
@@ -58,7 +59,7 @@ while [ $i -lt "$nlessons" ]; do
 	steps=0
 	while :; do
 		page_keys
-		alive "lesson $i step $steps"
+		alive "lesson $les step $steps"
 		tmux_capture > "$TEST_TMP/pane"
 		pos=$(head -n 1 "$TEST_TMP/pane" | awk '{ print $NF }')
 		if [ "${pos%/*}" = "${pos#*/}" ] &&
@@ -66,21 +67,21 @@ while [ $i -lt "$nlessons" ]; do
 			break
 		fi
 		steps=$((steps + 1))
-		[ $steps -lt 80 ] || fail "lesson $i never ends: $pos"
+		[ $steps -lt 80 ] || fail "lesson $les never ends: $pos"
 		tmux_keys Space
 	done
 	tmux_keys Left h BSpace End Home g G l n
-	alive "lesson $i navigation"
-	if [ $((i % 2)) = 0 ]; then tmux_keys q; else tmux_keys Escape; fi
+	alive "lesson $les navigation"
+	if [ $((les % 2)) = 0 ]; then tmux_keys q; else tmux_keys Escape; fi
 	tmux_wait 'Choosing'
-	alive "leaving lesson $i"
-	i=$((i + 1))
+	alive "leaving lesson $les"
+	les=$((les + 1))
 done
 ok "every key of the help on every page of $nlessons lessons"
 
 # 500 random keys (no q or Esc: those leave), resizing every 50.
 awk -v seed="$SEED" 'BEGIN {
-	n = split("Up Down Left Right Home End NPage PPage Enter Space " \
+	n = split("Up Down Left Right Home End NPage PPage Enter Space c f " \
 	    "BSpace Tab BTab j k h l g G n ? 0 1 2 3 4 5 6 7 8 9 . , " \
 	    "r x + - [ ] p R v z Z < > e a", k, " ")
 	srand(seed)
