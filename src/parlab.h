@@ -220,6 +220,8 @@ uint64_t	 timeline_state_ns(const struct timeline *, unsigned,
 		     enum state);
 int		 timeline_lane_is_worker(const struct timeline *, unsigned);
 int		 timeline_workers_done(const struct timeline *);
+int		 timeline_at(const struct timeline *, unsigned, uint64_t,
+		     uint8_t *, uint64_t *, uint64_t *);
 
 /* params.c */
 enum param_type {
@@ -828,6 +830,12 @@ struct tui_demo {		/* the demo pane of the current page */
 	unsigned	 knob_sel;	/* in tui_knobs_order() */
 	char		 knob_input[64];	/* a value being typed */
 	int		 figures;	/* f panel: 0 closed, else 1 + scroll */
+	int		 cursor_on;	/* t: the time cursor takes the keys */
+	uint64_t	 cursor;	/* its trace time */
+	uint64_t	 marks[2];	/* m: two marks, the time between */
+	unsigned	 nmarks;	/* marks set so far (the next is
+					   nmarks % 2) */
+	unsigned	 lane_top;	/* first lane shown (cursor Up/Down) */
 	int		 figures_scrolls;	/* set by its draw */
 };
 
@@ -932,6 +940,9 @@ void	 tui_demo_pan(struct tui *, int);
 void	 tui_demo_export(struct tui *);
 void	 tui_demo_window(const struct tui *, uint64_t *, uint64_t *);
 
+/* tui-cursor.c */
+int	 tui_cursor_key(struct tui *, int);
+
 /* tui-knobs.c */
 unsigned tui_knobs_order(const struct tui_demo *, unsigned *);
 int	 tui_knobs_key(struct tui *, int);
@@ -947,6 +958,13 @@ int	 view_timeline_height(const struct tui *, int, int);
 void	 view_timeline_draw(struct tui *, int, int, int, int);
 int	 view_timeline_legend(const struct tui *, int, int, int, int);
 void	 view_timeline_axis_label(char *, size_t, uint64_t, uint64_t);
+
+/* view-cursor.c */
+#define VC_INFO_W	40	/* the cursor's column of lane states */
+int	 view_cursor_col(const struct tui *, uint64_t, uint64_t, int);
+void	 view_cursor_lane(const struct tui *, const struct timeline *,
+	     unsigned, int, int, int);
+void	 view_cursor_line(const struct tui *, int, int, int);
 
 /* view-figures.c */
 void	 view_figures_metric(char *, size_t, const struct metric *);

@@ -522,3 +522,32 @@ timeline_lane_is_worker(const struct timeline *tl, unsigned lane)
 {
 	return run_is_worker_lane(tl->trace, lane);
 }
+
+/*
+ * The state of a lane at time t, and the stretch of that state around it
+ * (neighbouring spans of the same state joined): *since and *until.  -1
+ * when no span covers t (before the lane starts, or a value lane).
+ */
+int
+timeline_at(const struct timeline *tl, unsigned lane, uint64_t t,
+    uint8_t *state, uint64_t *since, uint64_t *until)
+{
+	const struct tl_lane	*ll = &tl->lanes[lane];
+	size_t			 i, j;
+
+	i = timeline_first_span(tl, ll, t);
+	while (i < ll->nspans && ll->spans[i].t1 <= t)
+		i++;
+	if (i >= ll->nspans || ll->spans[i].t0 > t)
+		return -1;
+	*state = ll->spans[i].state;
+	for (j = i; j > 0 && ll->spans[j - 1].state == *state &&
+	    ll->spans[j - 1].t1 >= ll->spans[j].t0; j--)
+		;
+	*since = ll->spans[j].t0;
+	for (j = i; j + 1 < ll->nspans && ll->spans[j + 1].state == *state &&
+	    ll->spans[j + 1].t0 <= ll->spans[j].t1; j++)
+		;
+	*until = ll->spans[j].t1;
+	return 0;
+}

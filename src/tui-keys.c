@@ -68,6 +68,8 @@ const struct tui_keydef tui_keys_demo[] = {
 	{ "f", "figures: every figure of the last run, explained, and what "
 	    "changed since the run compared with (j/k)" },
 	{ "c", "compare with an earlier run (the last 4 are kept), or none" },
+	{ "t", "time cursor: Left/Right (H/L) move, m marks A then B, Up/Down "
+	    "scroll lanes, t/Esc leaves" },
 	{ NULL, NULL }
 };
 
@@ -323,6 +325,9 @@ tui_keys_on_lesson(struct tui *t, int ch)
 {
 	int	page_h = t->text_h > 1 ? t->text_h - 1 : 1;
 
+	/* The time cursor takes the arrows while it is on. */
+	if (t->demo.block != NULL && tui_cursor_key(t, ch))
+		return;
 	/* The focused knob row types digits before a prediction does. */
 	if ((t->demo.knob_focus && tui_keys_on_demo(t, ch)) ||
 	    tui_keys_answer(t, ch) || tui_keys_on_demo(t, ch))

@@ -160,6 +160,16 @@ view_timeline_lane(const struct tui *t, const struct timeline *tl,
 			tui_put(t, y, x + c, 1, ch, ROLE_VALUE);
 		}
 	}
+	/* The time cursor's column, drawn reversed over what is there. */
+	if ((c = view_cursor_col(t, t0, t1, ncols)) >= 0) {
+		if (l->type != LANE_GIL && l->type != LANE_COUNTER &&
+		    st[c] != STATE_NONE && st[c] != STATE_DONE)
+			tui_put(t, y, x + c, 1, tui_glyph(t, st[c]),
+			    ROLE_SELECTED);
+		else
+			tui_put(t, y, x + c, 1, tui_sym(t, "\xe2\x94\x82",
+			    "|"), ROLE_SELECTED);
+	}
 	free(st);
 	free(val);
 }
@@ -227,20 +237,33 @@ view_timeline_lanes(const struct tui *t, const struct tui_run *tr, int y,
     int dim)
 {
 	const struct timeline	*tl = tr->tl;
-	char			 buf[96];
-	unsigned		 lane, shown;
+	char			 buf[128];
+	unsigned		 lane, shown, top;
+	int			 narrow;
 
 	if (tl == NULL || rows <= 0) {
 		tui_put(t, y, x, w, "starting...", ROLE_DIM);
 		return;
 	}
 	shown = tl->nlanes <= (unsigned)rows ? tl->nlanes : (unsigned)rows - 1;
-	for (lane = 0; lane < shown; lane++)
-		view_timeline_lane(t, tl, lane, y + (int)lane, x,
-		    w - VT_LABEL_W, t0, t1, playhead, dim);
+	/* The current run's lanes scroll with the time cursor's Up/Down. */
+	top = dim || shown == tl->nlanes ? 0 : t->demo.lane_top;
+	if (top > tl->nlanes - shown)
+		top = tl->nlanes - shown;
+	narrow = t->demo.cursor_on && w >= VT_LABEL_W + 20 + VC_INFO_W;
+	for (lane = 0; lane < shown; lane++) {
+		view_timeline_lane(t, tl, top + lane, y + (int)lane, x,
+		    w - VT_LABEL_W - (narrow ? VC_INFO_W : 0), t0, t1, playhead,
+		    dim);
+		if (narrow && !dim)
+			view_cursor_lane(t, tl, top + lane, y + (int)lane,
+			    x + w - VC_INFO_W, VC_INFO_W);
+	}
 	if (shown < tl->nlanes) {
-		snprintf(buf, sizeof buf, "+%u more lanes (a taller terminal "
-		    "shows them)", tl->nlanes - shown);
+		snprintf(buf, sizeof buf, "lanes %u-%u of %u shown: %s",
+		    top + 1, top + shown, tl->nlanes, dim ? "the rest are "
+		    "folded away" : "t, then Up/Down scrolls them (or a taller "
+		    "terminal)");
 		tui_put(t, y + (int)shown, x, w, buf, ROLE_DIM);
 	}
 }
@@ -277,6 +300,29 @@ view_timeline_cores(const struct tui *t, const struct tui_run *tr, int y,
 		}
 	}
 	free(out);
+}
+
+/* The time cursor's marks A and B on the axis row, and the cursor. */
+static void
+view_timeline_marks(const struct tui *t, int y, int x, uint64_t t0,
+    uint64_t t1, int ncols)
+{
+	const struct tui_demo	*d = &t->demo;
+	unsigned		 i;
+	int			 col;
+
+	if (!d->cursor_on)
+		return;
+	for (i = 0; i < 2 && i < d->nmarks; i++)
+		if (d->marks[i] >= t0 && d->marks[i] < t1) {
+			col = (int)((d->marks[i] - t0) * (uint64_t)ncols /
+			    (t1 - t0));
+			tui_put(t, y, x + col, 1, i == 0 ? "A" : "B",
+			    ROLE_SELECTED);
+		}
+	if ((col = view_cursor_col(t, t0, t1, ncols)) >= 0)
+		tui_put(t, y, x + col, 1, tui_sym(t, "\xe2\x94\x82", "|"),
+		    ROLE_SELECTED);
 }
 
 /* The time axis: ticks at round times, with units, and the playhead. */
@@ -321,6 +367,7 @@ view_timeline_axis(const struct tui *t, int y, int x, int w, uint64_t t0,
 	if (phcol >= 0)
 		tui_put(t, y, x + phcol, 1, tui_sym(t, "\xe2\x96\xb2", "^"),
 		    ROLE_VALUE);
+	view_timeline_marks(t, y, x, t0, t1, ncols);
 }
 
 /* Rows a run's lanes want. */
@@ -444,7 +491,7 @@ view_timeline_draw(struct tui *t, int y, int x, int h, int w)
 	const struct tui_demo	*d = &t->demo;
 	uint64_t		 t0, t1, far = UINT64_MAX;
 	int			 legend, body, cores = 0, figs = 0, prev = 0;
-	int			 want, now;
+	int			 want, now, lw;
 	char			 buf[160], *label;
 
 	if (h < 2 || w < VT_LABEL_W + 4)
@@ -463,16 +510,22 @@ view_timeline_draw(struct tui *t, int y, int x, int h, int w)
 		return;
 	}
 	tui_demo_window(t, &t0, &t1);
+	/* With the time cursor on, lane states take a column at the right. */
+	lw = d->cursor_on && w >= VT_LABEL_W + 20 + VC_INFO_W ?
+	    w - VC_INFO_W : w;
 	if (body >= 2) {
-		view_timeline_axis(t, y + h - legend - 1, x, w, t0, t1,
+		view_timeline_axis(t, y + h - legend - 1, x, lw, t0, t1,
 		    d->playhead);
 		body--;
 	}
 	if (body >= 4) {
 		figs = 1;
 		body--;
-		view_figures_line(t, d->cur, y + 1 + body, x, w,
-		    ROLE_NORMAL);
+		if (d->cursor_on)
+			view_cursor_line(t, y + 1 + body, x, w);
+		else
+			view_figures_line(t, d->cur, y + 1 + body, x, w,
+			    ROLE_NORMAL);
 	}
 	if (d->cur->tl != NULL && body >= 5 &&
 	    view_timeline_futures_lane(d->cur->tl) >= 0) {
@@ -483,7 +536,7 @@ view_timeline_draw(struct tui *t, int y, int x, int h, int w)
 	if (d->cur->tl != NULL && body >= (int)d->ncores + 2) {
 		cores = (int)d->ncores;
 		body -= cores;
-		view_timeline_cores(t, d->cur, y + 1 + body, x, w, t0, t1,
+		view_timeline_cores(t, d->cur, y + 1 + body, x, lw, t0, t1,
 		    d->playhead);
 	}
 	if (d->prev != NULL && body >= 5) {
