@@ -887,6 +887,8 @@ struct tui {
 	uint64_t	 page_since;	/* clock when the page was opened */
 	uint64_t	 frames;
 	double		 anim_fps;	/* measured while animating */
+	uint64_t	 frame_max_ns;	/* the longest frame while animating,
+					   fold and draw */
 };
 
 #define TUI_MIN_COLS	40
