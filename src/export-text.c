@@ -107,6 +107,8 @@ export_text_legend(FILE *f)
 		fprintf(f, " '%c' %s%s", trace_states[s].ascii,
 		    trace_states[s].name, s + 1 < STATE_DONE ? "," : "");
 	}
+	fprintf(f, ", '%c' %s", trace_states[STATE_WAIT_GIL].ascii,
+	    trace_states[STATE_WAIT_GIL].name);
 	fputs(", ' ' idle or done\n", f);
 	fputs("        GIL lane: the holder's lane number, '-' nobody; "
 	    "counter lanes: a count;\n        a digit in a worker's lane: the "

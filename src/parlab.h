@@ -64,11 +64,12 @@ enum state {
 	STATE_NONE = 0,		/* before the lane's first event */
 	STATE_STARTING,
 	STATE_RUNNING,
-	STATE_WAIT_LOCK,	/* a mutex or the GIL */
+	STATE_WAIT_LOCK,	/* a mutex */
 	STATE_IO,		/* blocked sleeping or reading; GIL released */
 	STATE_READY,		/* runnable, waiting for its scheduler */
 	STATE_QUEUE_WAIT,	/* blocked on a full or empty queue */
 	STATE_DONE,
+	STATE_WAIT_GIL,		/* the GIL: looks unlike a lock wait */
 	STATE_COUNT
 };
 
@@ -211,6 +212,8 @@ void		 timeline_fold_counter(const struct timeline *, unsigned,
 		     uint64_t, uint64_t, unsigned, int64_t *);
 void		 timeline_fold_cores(const struct timeline *, unsigned,
 		     uint64_t, uint64_t, unsigned, int32_t *);
+void		 timeline_fold_util(const struct timeline *, unsigned,
+		     uint64_t, uint64_t, unsigned, int32_t *, uint16_t *);
 void		 timeline_fold_labels(const struct timeline *, unsigned,
 		     uint64_t, uint64_t, unsigned, int64_t *);
 enum tl_future { TL_FUTURE_PENDING, TL_FUTURE_RUNNING, TL_FUTURE_DONE };

@@ -41,23 +41,37 @@ view_timeline_digit(int64_t v)
 	return '*';
 }
 
-/* The legend items, in order: glyph role, glyph, text. */
+/*
+ * The legend items, in order: glyph role, glyph, text.  Every glyph,
+ * digit and letter the pane draws is here: the states, the digits and
+ * letters of value lanes and work items, and the per-core density.
+ */
 static int
 view_timeline_legend_item(const struct tui *t, int i, int *role,
     const char **glyph, const char **text)
 {
-	int	s = STATE_STARTING + i;
+	static const enum state	order[] = { STATE_STARTING, STATE_RUNNING,
+	    STATE_WAIT_LOCK, STATE_WAIT_GIL, STATE_IO, STATE_READY,
+	    STATE_QUEUE_WAIT };
+	int			n = (int)(sizeof order / sizeof order[0]);
 
-	if (s < STATE_DONE) {
-		*role = ROLE_STATE + s;
-		*glyph = tui_glyph(t, (enum state)s);
-		*text = trace_states[s].name;
+	if (i < n) {
+		*role = ROLE_STATE + order[i];
+		*glyph = tui_glyph(t, order[i]);
+		*text = trace_states[order[i]].name;
 		return 1;
 	}
-	if (s == STATE_DONE) {
-		*role = ROLE_VALUE;
-		*glyph = "0-9";
-		*text = "GIL holder, a count, worker on core, work item";
+	*role = ROLE_VALUE;
+	switch (i - n) {
+	case 0:
+		*glyph = "0-9a-z*";
+		*text = "GIL: holder's lane (- none); queue: items (a=10, "
+		    "* 36+); in a lane: the work item it starts";
+		return 1;
+	case 1:
+		*role = ROLE_STATE + STATE_RUNNING;
+		*glyph = tui_sym(t, "\xe2\x96\x81-\xe2\x96\x88", ".-=#");
+		*text = "cpu rows: how much of the time a worker ran on that core";
 		return 1;
 	}
 	return 0;
@@ -273,15 +287,22 @@ static void
 view_timeline_cores(const struct tui *t, const struct tui_run *tr, int y,
     int x, int w, uint64_t t0, uint64_t t1, uint64_t playhead)
 {
-	unsigned	 ncores = t->demo.ncores, core;
+	static const char *const ramp8[8] = { "\xe2\x96\x81",
+	    "\xe2\x96\x82", "\xe2\x96\x83", "\xe2\x96\x84",
+	    "\xe2\x96\x85", "\xe2\x96\x86", "\xe2\x96\x87",
+	    "\xe2\x96\x88" };				/* ▁ to █ */
+	static const char *const ramp4[4] = { ".", "-", "=", "#" };
+	unsigned	 ncores = t->demo.ncores, core, u;
 	int		 ncols = w - VT_LABEL_W, c;
 	int32_t		*out;
-	char		 name[16], ch[2] = { 0, 0 };
+	uint16_t	*util;
+	char		 name[16];
 
 	if (tr->tl == NULL || ncols <= 0)
 		return;
 	out = xcalloc((size_t)ncores * (size_t)ncols, sizeof *out);
-	timeline_fold_cores(tr->tl, ncores, t0, t1, (unsigned)ncols, out);
+	util = xcalloc((size_t)ncores * (size_t)ncols, sizeof *util);
+	timeline_fold_util(tr->tl, ncores, t0, t1, (unsigned)ncols, out, util);
 	for (core = 0; core < ncores; core++) {
 		snprintf(name, sizeof name, "cpu%u", core);
 		tui_put(t, y + (int)core, x, VT_LABEL_W - 1, name, ROLE_AXIS);
@@ -291,15 +312,17 @@ view_timeline_cores(const struct tui *t, const struct tui_run *tr, int y,
 			if (t0 + (uint64_t)c * (t1 - t0) / (uint64_t)ncols >=
 			    playhead)
 				break;
-			if (out[core * (unsigned)ncols + (unsigned)c] < 0)
+			/* Density: the share of the column a worker ran here. */
+			if ((u = util[core * (unsigned)ncols + (unsigned)c]) == 0)
 				continue;
-			ch[0] = view_timeline_digit(out[core * (unsigned)ncols +
-			    (unsigned)c]);
-			tui_put(t, y + (int)core, x + VT_LABEL_W + c, 1, ch,
+			tui_put(t, y + (int)core, x + VT_LABEL_W + c, 1, t->utf8 ?
+			    ramp8[(u * 8 + 999) / 1000 - 1] :
+			    ramp4[(u * 4 + 999) / 1000 - 1],
 			    ROLE_STATE + STATE_RUNNING);
 		}
 	}
 	free(out);
+	free(util);
 }
 
 /* The time cursor's marks A and B on the axis row, and the cursor. */
