@@ -143,17 +143,18 @@ static void
 export_text_metric(FILE *f, const struct metric *m)
 {
 	size_t	i;
+	int	col;
 
-	fprintf(f, "  %-20s ", m->key);
+	col = fprintf(f, "  %-20s ", m->key);
 	switch (m->type) {
 	case METRIC_INT:
-		fprintf(f, "%" PRId64, m->i);
+		col += fprintf(f, "%" PRId64, m->i);
 		break;
 	case METRIC_FLOAT:
-		fprintf(f, "%.3f", m->f);
+		col += fprintf(f, "%.3f", m->f);
 		break;
 	case METRIC_BOOL:
-		fputs(m->i ? "yes" : "no", f);
+		col += fprintf(f, "%s", m->i ? "yes" : "no");
 		break;
 	case METRIC_INTS:
 		for (i = 0; i < m->nints && i < 16; i++)
@@ -165,9 +166,11 @@ export_text_metric(FILE *f, const struct metric *m)
 		fputs(m->text, f);
 		break;
 	}
-	/* Student words from figure.c, as the TUI's figures panel shows. */
+	/* Student words from figure.c, as the TUI's figures panel shows,
+	 * when they fit the 80 columns. */
 	if (figure_has_label(m->key) && m->type != METRIC_INTS &&
-	    m->type != METRIC_TEXT)
+	    m->type != METRIC_TEXT &&
+	    col + 3 + (int)strlen(figure_label(m->key)) <= 80)
 		fprintf(f, "   %s", figure_label(m->key));
 	fputc('\n', f);
 }

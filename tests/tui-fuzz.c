@@ -39,7 +39,7 @@ static const char *const fuzz_keys[] = {
 	"j", "k", "h", "l", "g", "G", "n", "?", "0", "1", "2", "3", "4",
 	"5", "6", "7", "8", "9", ".", ",", "e", "r", "x", "+", "-", "=",
 	"_", "[", "]", "p", "R", "v", "z", "Z", "<", ">", "a", "c", "f",
-	"r", "x", "\t", "\033OA", "\r"
+	"r", "x", "\t", "\033OA", "\r", "t", "m", "H", "L", "t"
 };
 #define FUZZ_NKEYS	(sizeof fuzz_keys / sizeof fuzz_keys[0])
 

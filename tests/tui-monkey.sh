@@ -33,7 +33,7 @@ page_keys() {
 	if grep -q 'Tab knobs' "$TEST_TMP/keys-pane"; then
 		set -- "$@" Tab Right Up Down Left BTab 2 Enter + - Enter \
 		    + - r p p v R v v z Z '<' '>' ',' . z x e \
-		    '[' ']' ']' '[' r x c c f j k x
+		    '[' ']' ']' '[' r x c c f j k x t m m H L t
 	fi
 	tmux_keys "$@"
 }
@@ -81,7 +81,7 @@ ok "every key of the help on every page of $nlessons lessons"
 
 # 500 random keys (no q or Esc: those leave), resizing every 50.
 awk -v seed="$SEED" 'BEGIN {
-	n = split("Up Down Left Right Home End NPage PPage Enter Space c f " \
+	n = split("Up Down Left Right Home End NPage PPage Enter Space c f t m H L " \
 	    "BSpace Tab BTab j k h l g G n ? 0 1 2 3 4 5 6 7 8 9 . , " \
 	    "r x + - [ ] p R v z Z < > e a", k, " ")
 	srand(seed)
