@@ -260,6 +260,8 @@ view_timeline_lanes(const struct tui *t, const struct tui_run *tr, int y,
 		return;
 	}
 	shown = tl->nlanes <= (unsigned)rows ? tl->nlanes : (unsigned)rows - 1;
+	if (shown == 0)
+		shown = 1;	/* one row: a lane, and no room to say more */
 	/* The current run's lanes scroll with the time cursor's Up/Down. */
 	top = dim || shown == tl->nlanes ? 0 : t->demo.lane_top;
 	if (top > tl->nlanes - shown)
@@ -273,11 +275,10 @@ view_timeline_lanes(const struct tui *t, const struct tui_run *tr, int y,
 			view_cursor_lane(t, tl, top + lane, y + (int)lane,
 			    x + w - VC_INFO_W, VC_INFO_W);
 	}
-	if (shown < tl->nlanes) {
-		snprintf(buf, sizeof buf, "lanes %u-%u of %u shown: %s",
-		    top + 1, top + shown, tl->nlanes, dim ? "the rest are "
-		    "folded away" : "t, then Up/Down scrolls them (or a taller "
-		    "terminal)");
+	if (shown < tl->nlanes && (unsigned)rows > shown) {
+		snprintf(buf, sizeof buf, "+%u more lanes (%u-%u of %u shown)%s",
+		    tl->nlanes - shown, top + 1, top + shown, tl->nlanes,
+		    dim ? ", folded away" : ": t, then Up/Down scrolls them");
 		tui_put(t, y + (int)shown, x, w, buf, ROLE_DIM);
 	}
 }
@@ -519,7 +520,11 @@ view_timeline_draw(struct tui *t, int y, int x, int h, int w)
 
 	if (h < 2 || w < VT_LABEL_W + 4)
 		return;
+	/* The states' rows of the legend stay; the rest gives way to lanes
+	 * on a small pane. */
 	legend = view_timeline_legend(t, 0, 0, 0, w);
+	if (legend > 2 && legend > h / 3)
+		legend = h / 3 > 2 ? h / 3 : 2;
 	if (legend > h - 1)
 		legend = h - 1;
 	view_timeline_legend(t, y + h - legend, x, legend, w);
