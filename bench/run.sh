@@ -259,15 +259,24 @@ if want ui; then
 	row "ui: ingest 1M events (once)" ms "" "" "$TMP/upd"
 	if [ -x "$here/ui.sh" ]; then
 		: > "$TMP/cpu"; : > "$TMP/fps"; : > "$TMP/ff"
+		: > "$TMP/c256"; : > "$TMP/f256"; : > "$TMP/m256"
 		for i in $(seq "$RUNS"); do
 			"$here/ui.sh" "$PARLAB" > "$TMP/ui" 2>/dev/null || true
 			jnum cpu_pct < "$TMP/ui" >> "$TMP/cpu"
 			jnum fps < "$TMP/ui" >> "$TMP/fps"
 			jnum first_frame_ms < "$TMP/ui" >> "$TMP/ff"
+			jnum race256_cpu_pct < "$TMP/ui" >> "$TMP/c256"
+			jnum race256_fps < "$TMP/ui" >> "$TMP/f256"
+			jnum race256_frame_max_ms < "$TMP/ui" >> "$TMP/m256"
 		done
 		row "ui: UI thread CPU while animating" % "< 5" "" "$TMP/cpu"
 		row "ui: frames per second" fps ">= 30" "" "$TMP/fps"
 		row "ui: start to first frame" ms "<= 50" "" "$TMP/ff"
+		row "ui: race threads=256, UI thread CPU" % "< 5" "" "$TMP/c256"
+		row "ui: race threads=256, frames drawn per second" fps ">= 30" \
+		    "" "$TMP/f256"
+		row "ui: 64+ lanes on screen, longest frame" ms "<= 31" "" \
+		    "$TMP/m256"
 	fi
 fi
 

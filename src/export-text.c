@@ -107,6 +107,8 @@ export_text_legend(FILE *f)
 		fprintf(f, " '%c' %s%s", trace_states[s].ascii,
 		    trace_states[s].name, s + 1 < STATE_DONE ? "," : "");
 	}
+	fprintf(f, ", '%c' %s", trace_states[STATE_WAIT_GIL].ascii,
+	    trace_states[STATE_WAIT_GIL].name);
 	fputs(", ' ' idle or done\n", f);
 	fputs("        GIL lane: the holder's lane number, '-' nobody; "
 	    "counter lanes: a count;\n        a digit in a worker's lane: the "
@@ -136,21 +138,22 @@ export_text_wrap(FILE *f, const char *text)
 	}
 }
 
-/* Print a metric's value as text, without its name. */
-static void
+/* Print a metric's value as text, without its name; the columns used. */
+static int
 export_text_value(FILE *f, const struct metric *m)
 {
 	size_t	i;
+	int	col = 0;
 
 	switch (m->type) {
 	case METRIC_INT:
-		fprintf(f, "%" PRId64, m->i);
+		col += fprintf(f, "%" PRId64, m->i);
 		break;
 	case METRIC_FLOAT:
-		fprintf(f, "%.3f", m->f);
+		col += fprintf(f, "%.3f", m->f);
 		break;
 	case METRIC_BOOL:
-		fputs(m->i ? "yes" : "no", f);
+		col += fprintf(f, "%s", m->i ? "yes" : "no");
 		break;
 	case METRIC_INTS:
 		for (i = 0; i < m->nints && i < 16; i++)
@@ -160,9 +163,10 @@ export_text_value(FILE *f, const struct metric *m)
 		break;
 	case METRIC_TEXT:
 	case METRIC_JSON:	/* the notes say it in words */
-		fputs(m->text, f);
+		col += fprintf(f, "%s", m->text);
 		break;
 	}
+	return col;
 }
 
 /*
@@ -176,10 +180,17 @@ export_text_metric(FILE *f, const struct metric *m, const struct compare *c)
 	char			*buf = NULL;
 	size_t			 len = 0;
 	FILE			*mf;
+	int			 col;
 
-	fprintf(f, "  %-20s ", m->key);
+	col = fprintf(f, "  %-20s ", m->key);
 	if (c == NULL || (mf = open_memstream(&buf, &len)) == NULL) {
-		export_text_value(f, m);
+		col += export_text_value(f, m);
+		/* Student words from figure.c, as the TUI's figures panel
+		 * shows, when they fit the 80 columns. */
+		if (figure_has_label(m->key) && m->type != METRIC_INTS &&
+		    m->type != METRIC_TEXT && m->type != METRIC_JSON &&
+		    col + 3 + (int)strlen(figure_label(m->key)) <= 80)
+			fprintf(f, "   %s", figure_label(m->key));
 		fputc('\n', f);
 		return;
 	}

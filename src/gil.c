@@ -145,7 +145,7 @@ gil_take(struct gil *g, struct worker *w)
 	pthread_mutex_lock(&g->mutex);
 	if (g->locked) {
 		waited = 1;
-		gil_show_state(w, STATE_WAIT_LOCK);
+		gil_show_state(w, STATE_WAIT_GIL);
 		t0 = clock_ns();
 		while (g->locked) {
 			if (g->mode == GIL_NEW) {
@@ -228,7 +228,7 @@ gil_yield(struct gil *g, struct worker *w)
 	if (g->mode == GIL_NEW && atomic_load(&g->drop_request)) {
 		/* From here the thread waits: first for the switch, then in
 		 * gil_take() for its next turn. */
-		gil_show_state(w, STATE_WAIT_LOCK);
+		gil_show_state(w, STATE_WAIT_GIL);
 		sn = g->switch_number;
 		while (g->switch_number == sn)
 			pthread_cond_wait(&g->switch_cond, &g->mutex);

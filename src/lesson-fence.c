@@ -8,13 +8,15 @@
  *   run    "DEMO key=value ..." in the command-line grammar, checked with the
  *          same registry and the same params.c messages as `parlab run`, and
  *          an optional "knobs: NAME ..." line naming the parameters a
- *          student may turn, "needs: cores>=N" (lesson-check.c), and
- *          an optional "fallback: FILE" naming a saved run (runfile.c) to
- *          show when it cannot run live;
+ *          student may turn first, "show: FIGURE ..." the figures its
+ *          summary line shows first, "needs: cores>=N" (lesson-check.c),
+ *          and "fallback: FILE" naming a saved run (runfile.c) to show
+ *          when it cannot run live;
  *   ask    a question: paragraphs, then a task list of choices ("- [x]" is
  *          right), then "> explanation"; or "predict: METRIC" (with an
- *          optional "tolerance: 20%") checked against its run; either
- *          may carry "expect: FIGURE OP VALUE" for `check --run`.  The
+ *          optional "tolerance: 20%") judged by the run block "run: N"
+ *          names, else the one above it on the page; either may carry
+ *          "expect: FIGURE OP VALUE" for `check --run`.  The
  *          inside of an ask is Markdown too, walked by lesson-md.c with
  *          line numbers mapped back to the file, so choices can hold
  *          `code` and *emphasis*;
@@ -331,6 +333,34 @@ fence_fallback(struct lesson *l, struct lesson_block *b,
 		    strerror(errno));
 }
 
+/*
+ * The show line of a run block: the figures its one-line summary puts
+ * first.  Demos do not declare their figures before a run, so each key is
+ * checked against figure.c's table of known figures, not the demo's.
+ */
+static void
+fence_show(struct lesson_block *b, struct lesson_diags *d, unsigned line,
+    const char *rest)
+{
+	char	**w;
+	size_t	  n, i;
+
+	w = fence_words(rest, &n);
+	if (n == 0)
+		lesson_diag(d, line, 1, "show: names no figure");
+	for (i = 0; i < n; i++) {
+		if (!figure_has_label(w[i])) {
+			lesson_diag(d, line, 1, "show: '%s' is not a figure "
+			    "parlab knows (such as speedup or lost)", w[i]);
+			continue;
+		}
+		b->show = xreallocarray(b->show, b->nshow + 1,
+		    sizeof *b->show);
+		b->show[b->nshow++] = xstrdup(w[i]);
+	}
+	fence_words_free(w, n);
+}
+
 /* A run block: "DEMO key=value ...", then optionally "knobs: ...". */
 static void
 fence_run(struct lesson *l, struct lesson_diags *d, char **lines,
@@ -369,10 +399,19 @@ fence_run(struct lesson *l, struct lesson_diags *d, char **lines,
 			fence_fallback(l, b, d, at[i], s + 9);
 			continue;
 		}
+		if (strncmp(s, "show:", 5) == 0) {
+			if (b->nshow > 0)
+				lesson_diag(d, at[i], 1, "a run block has one "
+				    "show: line");
+			else
+				fence_show(b, d, at[i], s + 5);
+			continue;
+		}
 		if (have_demo++) {
 			lesson_diag(d, at[i], 1, "unexpected line in a run "
 			    "block: a run block holds 'DEMO key=value ...' and "
-			    "optionally 'knobs: NAME ...'");
+			    "optionally 'knobs: NAME ...' and 'show: FIGURE "
+			    "...'");
 			continue;
 		}
 		b->line = at[i];
@@ -617,6 +656,16 @@ fence_ask(struct lesson *l, struct lesson_diags *d, char **lines,
 				lesson_diag(d, at[i], 1, "tolerance: '%s' is not "
 				    "a percentage such as 20%% nor an absolute "
 				    "margin such as \xc2\xb1" "0.5 or +-0.5", s);
+			s = "";
+		} else if (strncmp(s, "run:", 4) == 0) {
+			/* Which run block of the page judges a prediction. */
+			b->run_ref = atoi(fence_skip(s + 4));
+			if (b->run_ref < 1 || b->run_ref > 99 ||
+			    strspn(fence_skip(s + 4), "0123456789") !=
+			    strlen(fence_skip(s + 4)))
+				lesson_diag(d, at[i], 1, "run: '%s' is not a run "
+				    "block's number on the page (1, 2, ...)",
+				    fence_skip(s + 4));
 			s = "";
 		} else
 			s = lines[i];

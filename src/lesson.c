@@ -252,6 +252,9 @@ lesson_block_free(struct lesson_block *b)
 	for (i = 0; i < b->nknobs; i++)
 		free(b->knobs[i]);
 	free(b->knobs);
+	for (i = 0; i < b->nshow; i++)
+		free(b->show[i]);
+	free(b->show);
 	for (i = 0; i < b->nchoices; i++)
 		lesson_text_free(b->choices[i].text, b->choices[i].ntext);
 	free(b->choices);

@@ -269,7 +269,7 @@ params_parse(struct params *p, const struct param_spec *spec, int argc,
 	return 0;
 }
 
-/* The value of a parameter; a name not in the schema is a bug. */
+/* The value of a parameter, or NULL if the schema has no such name. */
 const struct param_value *
 params_get(const struct params *p, const char *name)
 {
@@ -278,33 +278,136 @@ params_get(const struct params *p, const char *name)
 	for (i = 0; i < p->n; i++)
 		if (strcmp(p->v[i].spec->name, name) == 0)
 			return &p->v[i];
-	fatal("no parameter '%s' in this schema", name);
+	return NULL;
+}
+
+/* The value of a parameter a demo knows its schema has: else a bug. */
+const struct param_value *
+params_need(const struct params *p, const char *name)
+{
+	const struct param_value	*v = params_get(p, name);
+
+	if (v == NULL)
+		fatal("no parameter '%s' in this schema", name);
+	return v;
 }
 
 /* A whole-number parameter. */
 int64_t
 params_int(const struct params *p, const char *name)
 {
-	return (int64_t)params_get(p, name)->num;
+	return (int64_t)params_need(p, name)->num;
 }
 
 /* A number parameter. */
 double
 params_float(const struct params *p, const char *name)
 {
-	return params_get(p, name)->num;
+	return params_need(p, name)->num;
 }
 
 /* A choice parameter's index in its choices. */
 int
 params_choice(const struct params *p, const char *name)
 {
-	return (int)params_get(p, name)->num;
+	return (int)params_need(p, name)->num;
 }
 
 /* A parameter's canonical text. */
 const char *
 params_text(const struct params *p, const char *name)
 {
-	return params_get(p, name)->text;
+	return params_need(p, name)->text;
+}
+
+/* Whether a spec is one of the parameters every demo takes. */
+int
+params_is_common(const struct param_spec *s)
+{
+	const struct param_spec	*c;
+
+	for (c = params_common; c->name != NULL; c++)
+		if (c == s)
+			return 1;
+	return 0;
+}
+
+/* The next value on the 1-2-5 ladder above (dir > 0) or below n; n if none. */
+static double
+params_ladder(double n, int dir)
+{
+	static const double	mult[3] = { 1, 2, 5 };
+	double			c, best = n;
+	int			k, m;
+
+	for (k = -3; k <= 18; k++) {
+		for (m = 0; m < 3; m++) {
+			c = mult[m] * pow(10, k);
+			if (dir > 0 && c > n * (1 + 1e-9) + 1e-12)
+				return c;
+			if (dir < 0 && c < n * (1 - 1e-9) - 1e-12)
+				best = c;
+		}
+	}
+	return best;
+}
+
+/* Choice idx of a choices string, as allocated text. */
+static char *
+params_choice_word(const char *choices, int idx)
+{
+	const char	*p = choices;
+
+	while (idx-- > 0 && strchr(p, '|') != NULL)
+		p = strchr(p, '|') + 1;
+	return xstrndup(p, strcspn(p, "|"));
+}
+
+/*
+ * The value one step up (dir > 0) or down from v, as text for params_set:
+ * numbers move on a 1-2-5 ladder within the range, choices cycle.  NULL
+ * (and a cause) when there is no step: a list, or the end of the range.
+ */
+char *
+params_step(const struct param_value *v, int dir, char **cause)
+{
+	const struct param_spec	*s = v->spec;
+	const char		*p;
+	char			*out;
+	double			 n = v->num, next;
+	int			 count = 1;
+
+	switch (s->type) {
+	case PARAM_CHOICE:
+		for (p = s->choices; (p = strchr(p, '|')) != NULL; p++)
+			count++;
+		return params_choice_word(s->choices,
+		    ((int)n + (dir > 0 ? 1 : count - 1)) % count);
+	case PARAM_LIST:
+		xasprintf(cause, "%s is a list: type it, e.g. %s", s->name,
+		    s->def);
+		return NULL;
+	case PARAM_INT:
+	case PARAM_FLOAT:
+		break;
+	}
+	next = params_ladder(n, dir);
+	if (next == n)
+		next = n + (dir > 0 ? 1 : -1);
+	if (s->type == PARAM_INT)
+		next = dir > 0 ? ceil(next) : floor(next);
+	if (next > s->max)
+		next = s->max;
+	if (next < s->min)
+		next = s->min;
+	if (next == n) {
+		xasprintf(cause, "%s is at its %s (%g)", s->name, dir > 0 ?
+		    "largest" : "smallest", n);
+		return NULL;
+	}
+	if (s->type == PARAM_INT)
+		xasprintf(&out, "%.0f", next);
+	else
+		xasprintf(&out, "%g", next);
+	return out;
 }

@@ -64,11 +64,12 @@ enum state {
 	STATE_NONE = 0,		/* before the lane's first event */
 	STATE_STARTING,
 	STATE_RUNNING,
-	STATE_WAIT_LOCK,	/* a mutex or the GIL */
+	STATE_WAIT_LOCK,	/* a mutex */
 	STATE_IO,		/* blocked sleeping or reading; GIL released */
 	STATE_READY,		/* runnable, waiting for its scheduler */
 	STATE_QUEUE_WAIT,	/* blocked on a full or empty queue */
 	STATE_DONE,
+	STATE_WAIT_GIL,		/* the GIL: looks unlike a lock wait */
 	STATE_COUNT
 };
 
@@ -213,6 +214,8 @@ void		 timeline_fold_counter(const struct timeline *, unsigned,
 		     uint64_t, uint64_t, unsigned, int64_t *);
 void		 timeline_fold_cores(const struct timeline *, unsigned,
 		     uint64_t, uint64_t, unsigned, int32_t *);
+void		 timeline_fold_util(const struct timeline *, unsigned,
+		     uint64_t, uint64_t, unsigned, int32_t *, uint16_t *);
 void		 timeline_fold_labels(const struct timeline *, unsigned,
 		     uint64_t, uint64_t, unsigned, int64_t *);
 enum tl_future { TL_FUTURE_PENDING, TL_FUTURE_RUNNING, TL_FUTURE_DONE };
@@ -222,6 +225,8 @@ uint64_t	 timeline_state_ns(const struct timeline *, unsigned,
 		     enum state);
 int		 timeline_lane_is_worker(const struct timeline *, unsigned);
 int		 timeline_workers_done(const struct timeline *);
+int		 timeline_at(const struct timeline *, unsigned, uint64_t,
+		     uint8_t *, uint64_t *, uint64_t *);
 
 /* params.c */
 enum param_type {
@@ -267,6 +272,9 @@ double	 params_float(const struct params *, const char *);
 int	 params_choice(const struct params *, const char *);
 const char *params_text(const struct params *, const char *);
 const struct param_value *params_get(const struct params *, const char *);
+const struct param_value *params_need(const struct params *, const char *);
+char	*params_step(const struct param_value *, int, char **);
+int	 params_is_common(const struct param_spec *);
 char	*params_describe(const struct param_spec *);
 char	*params_range(const struct param_spec *);
 
@@ -799,6 +807,8 @@ struct lesson_block {
 	char			**knobs;	/* RUN: parameters a student may turn */
 	size_t			 nknobs;
 	char			*fallback;	/* RUN: a saved run to offer */
+	char			**show;		/* RUN: figures shown first */
+	size_t			 nshow;
 	struct lesson_choice	*choices;	/* ASK */
 	size_t			 nchoices;
 	struct lesson_text	*explain;	/* ASK: shown after answering */
@@ -809,6 +819,8 @@ struct lesson_block {
 	char			*expect;	/* ASK: "FIGURE OP VALUE", or NULL */
 	unsigned		 expect_line;
 	int			 needs_cores;	/* RUN: needs: cores>=N, else 0 */
+	int			 run_ref;	/* ASK: the page's run block (from 1)
+						   judging it; 0: the one above */
 };
 
 struct lesson_page {
@@ -1075,6 +1087,10 @@ int		 theme_parse(struct theme *, const char *, const char *,
 char		*theme_find(const char *);
 int		 theme_load(struct theme *, const char *, char **);
 
+/* figure.c */
+const char	*figure_label(const char *);
+int		 figure_has_label(const char *);
+
 /* tui.c */
 int	 tui_main(const char *, const char *, int, long);
 struct step_view;
@@ -1091,10 +1107,15 @@ struct tui_run {		/* one run of the demo pane, live or done */
 	char		*label;		/* the knobs it ran with */
 };
 
+#define TUI_KEEP	4	/* runs kept per run block, for comparison */
+
 struct tui_demo {		/* the demo pane of the current page */
 	const struct lesson_block *block;	/* NULL: the page has none */
 	struct params	 params;	/* the knobs as turned */
-	struct tui_run	*cur, *prev;	/* prev: the last run, for comparison */
+	struct tui_run	*cur, *prev;	/* prev: the run compared with, one of
+					   hist (not owned) or NULL */
+	struct tui_run	*hist[TUI_KEEP - 1];	/* earlier runs, newest
+					   first; owned */
 	int		 paused;
 	int		 replaying;
 	unsigned	 speed;		/* replay slowdown: 1, 4 or 16 */
@@ -1103,6 +1124,17 @@ struct tui_demo {		/* the demo pane of the current page */
 	uint64_t	 zoom_t0;
 	uint64_t	 zoom_span;	/* 0: fit the runs */
 	unsigned	 ncores;
+	int		 knob_focus;	/* the knob row takes the keys */
+	unsigned	 knob_sel;	/* in tui_knobs_order() */
+	char		 knob_input[64];	/* a value being typed */
+	int		 figures;	/* f panel: 0 closed, else 1 + scroll */
+	int		 cursor_on;	/* t: the time cursor takes the keys */
+	uint64_t	 cursor;	/* its trace time */
+	uint64_t	 marks[2];	/* m: two marks, the time between */
+	unsigned	 nmarks;	/* marks set so far (the next is
+					   nmarks % 2) */
+	unsigned	 lane_top;	/* first lane shown (cursor Up/Down) */
+	int		 figures_scrolls;	/* set by its draw */
 };
 
 struct tui_answer {		/* what the student answered to an ask */
@@ -1123,6 +1155,8 @@ struct progress;
 struct tui {
 	enum tui_screen	 screen;
 	int		 help, dirty, quit;
+	int		 help_scrolls;	/* the help overlay has more rows than
+					   fit (set by its draw) */
 	int		 utf8, color, present;
 	int		 cols, lines;
 	struct theme	 theme;
@@ -1139,6 +1173,10 @@ struct tui {
 	size_t		 nanswers;
 	char		 input[24];	/* a prediction being typed */
 	struct tui_demo	 demo;
+	struct tui_demo	*shelf;		/* every run block of the page; the
+					   selected one's slot is empty while
+					   it is t->demo */
+	size_t		 nshelf, demo_sel;
 
 	struct progress	*progress;
 	char		*message;
@@ -1151,6 +1189,8 @@ struct tui {
 	struct lesson_watch *watch;	/* the open lesson's file */
 	char		*watch_error;	/* its first error since a save */
 	struct step_view *step;		/* the stepper, open over the screen */
+	uint64_t	 frame_max_ns;	/* the longest frame while animating,
+					   fold and draw */
 };
 
 #define TUI_MIN_COLS	40
@@ -1176,6 +1216,8 @@ void		 tui_fill(const struct tui *, int, int, int, const char *,
 extern const struct tui_keydef tui_keys_menu[];
 extern const struct tui_keydef tui_keys_lesson[];
 extern const struct tui_keydef tui_keys_demo[];
+extern const struct tui_keydef tui_keys_back[];
+extern const struct tui_keydef tui_keys_quit[];
 extern const struct tui_keydef tui_keys_present[];
 void	 tui_keys_handle(struct tui *, int);
 void	 tui_open_lesson(struct tui *, struct lesson *);
@@ -1186,11 +1228,17 @@ int	 tui_page_has_more(const struct tui *);
 /* tui-demo.c */
 void	 tui_demo_open(struct tui *, const struct lesson_block *);
 void	 tui_demo_close(struct tui *);
+void	 tui_demo_open_page(struct tui *);
+void	 tui_demo_close_page(struct tui *);
+void	 tui_demo_select(struct tui *, int);
+void	 tui_demo_compare(struct tui *);
+char	*tui_demo_diff(const struct tui_run *, const struct tui_run *);
+const struct lesson_block *tui_demo_judge(const struct tui *,
+	     const struct lesson_block *);
 int	 tui_demo_start(struct tui *);
 void	 tui_demo_stop(struct tui *);
 int	 tui_demo_tick(struct tui *);
 int	 tui_demo_live(const struct tui *);
-int	 tui_demo_knob(struct tui *, int);
 void	 tui_demo_replay(struct tui *);
 void	 tui_demo_zoom(struct tui *, int);
 void	 tui_demo_pan(struct tui *, int);
@@ -1229,6 +1277,12 @@ int		 show_fallback(struct tui *);
 
 /* notes.c */
 int		 notes_main(int, char **);
+/* tui-cursor.c */
+int	 tui_cursor_key(struct tui *, int);
+
+/* tui-knobs.c */
+unsigned tui_knobs_order(const struct tui_demo *, unsigned *);
+int	 tui_knobs_key(struct tui *, int);
 
 /* view-menu.c */
 void	 view_menu_draw(struct tui *);
@@ -1241,10 +1295,25 @@ int	 view_timeline_height(const struct tui *, int, int);
 void	 view_timeline_draw(struct tui *, int, int, int, int);
 int	 view_timeline_legend(const struct tui *, int, int, int, int);
 void	 view_timeline_axis_label(char *, size_t, uint64_t, uint64_t);
-void	 view_timeline_metric(char *, size_t, const struct metric *);
+
+/* view-cursor.c */
+#define VC_INFO_W	40	/* the cursor's column of lane states */
+int	 view_cursor_col(const struct tui *, uint64_t, uint64_t, int);
+void	 view_cursor_lane(const struct tui *, const struct timeline *,
+	     unsigned, int, int, int);
+void	 view_cursor_line(const struct tui *, int, int, int);
+
+/* view-figures.c */
+void	 view_figures_metric(char *, size_t, const struct metric *);
+void	 view_figures_line(const struct tui *, const struct tui_run *, int,
+	     int, int, int);
+int	 view_figures_ready(const struct tui *);
+void	 view_figures_draw(struct tui *);
 
 /* view-help.c */
 void	 view_help_draw(struct tui *);
+void	 view_help_frame(const struct tui *, int, int, int, int,
+	     const char *, const char *);
 
 /* view-step.c */
 struct step_view {		/* the stepper screen */

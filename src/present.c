@@ -379,7 +379,7 @@ present_key_jump(struct present *p, struct tui *t, int ch)
 	return 1;
 }
 
-/* Presenter keys on a lesson page: b blank, : jump, t timer; 1 if used. */
+/* Presenter keys on a lesson page: b blank, : jump, T timer; 1 if used. */
 int
 present_key(struct tui *t, int ch)
 {
@@ -404,7 +404,7 @@ present_key(struct tui *t, int ch)
 		tui_message(t, 0, "go to page: _  (1 to %zu, Enter goes)",
 		    t->lesson->npages);
 		return 1;
-	case 't':
+	case 'T':
 		p->timer = clock_ns();
 		tui_message(t, 0, "timer reset");
 		return 1;

@@ -457,7 +457,7 @@ run_lane_stats(const struct trace *tr, unsigned lane, struct lane_stats *st)
 	st->cpu_ms = (double)(l->cpu_ns ? l->cpu_ns :
 	    l->state_ns[STATE_RUNNING]) / 1e6;
 	st->wait_ms = (double)(l->state_ns[STATE_WAIT_LOCK] +
-	    l->state_ns[STATE_QUEUE_WAIT] + l->state_ns[STATE_READY]) / 1e6;
+	    l->state_ns[STATE_WAIT_GIL] + l->state_ns[STATE_QUEUE_WAIT] + l->state_ns[STATE_READY]) / 1e6;
 	st->io_ms = (double)l->state_ns[STATE_IO] / 1e6;
 	st->start_ms = (double)l->state_ns[STATE_STARTING] / 1e6;
 	st->cores = l->cores;

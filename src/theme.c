@@ -72,6 +72,7 @@ static const struct {
 	{ ROLE_STATE + STATE_IO, 4, -1, THEME_BOLD },
 	{ ROLE_STATE + STATE_READY, 3, -1, 0 },
 	{ ROLE_STATE + STATE_QUEUE_WAIT, 5, -1, 0 },
+	{ ROLE_STATE + STATE_WAIT_GIL, 1, -1, 0 },
 };
 
 /* A role's name in theme files, or NULL past the end. */

@@ -367,23 +367,28 @@ timeline_fold_counter(const struct timeline *tl, unsigned lane, uint64_t t0,
 
 /*
  * The per-core view: out[core * ncols + c] is the worker lane that ran
- * longest on that core in column c (judged span by span), or -1.
+ * longest on that core in column c (judged span by span), or -1; util, if
+ * not NULL, gets the share of the column's time workers ran on that core,
+ * in thousandths (the busy time of every worker, not mere presence).
  */
-void
-timeline_fold_cores(const struct timeline *tl, unsigned ncores, uint64_t t0,
-    uint64_t t1, unsigned ncols, int32_t *out)
+static void
+timeline_fold_cores_util(const struct timeline *tl, unsigned ncores,
+    uint64_t t0, uint64_t t1, unsigned ncols, int32_t *out, uint16_t *util)
 {
 	struct tl_window	 win = { t0, t1, t1 - t0, ncols };
 	const struct tl_span	*sp;
-	uint64_t		*best, a, b, ov;
+	uint64_t		*best, *busy, a, b, ov, cw;
 	size_t			 i, n = (size_t)ncores * ncols;
 	unsigned		 lane, c, c0, c1, k;
 
 	for (i = 0; i < n; i++)
 		out[i] = -1;
+	if (util != NULL)
+		memset(util, 0, n * sizeof *util);
 	if (t1 <= t0 || n == 0)
 		return;
 	best = xcalloc(n, sizeof *best);
+	busy = xcalloc(n, sizeof *busy);
 	for (lane = 0; lane < tl->nlanes; lane++) {
 		if (!timeline_lane_is_worker(tl, lane))
 			continue;
@@ -401,6 +406,7 @@ timeline_fold_cores(const struct timeline *tl, unsigned ncores, uint64_t t0,
 			for (c = c0; c <= c1; c++) {
 				ov = timeline_overlap(&win, a, b, c);
 				k = (unsigned)sp->cpu * ncols + c;
+				busy[k] += ov;
 				if (ov > best[k]) {
 					best[k] = ov;
 					out[k] = (int32_t)lane;
@@ -408,7 +414,30 @@ timeline_fold_cores(const struct timeline *tl, unsigned ncores, uint64_t t0,
 			}
 		}
 	}
+	for (i = 0; util != NULL && i < n; i++) {
+		c = (unsigned)(i % ncols);
+		cw = timeline_overlap(&win, t0, t1, c);
+		util[i] = (uint16_t)(cw == 0 ? 0 : busy[i] >= cw ? 1000 :
+		    busy[i] * 1000 / cw);
+	}
 	free(best);
+	free(busy);
+}
+
+/* Which worker ran longest on each core in each column, or -1. */
+void
+timeline_fold_cores(const struct timeline *tl, unsigned ncores, uint64_t t0,
+    uint64_t t1, unsigned ncols, int32_t *out)
+{
+	timeline_fold_cores_util(tl, ncores, t0, t1, ncols, out, NULL);
+}
+
+/* The same, with each core's busy share per column in thousandths. */
+void
+timeline_fold_util(const struct timeline *tl, unsigned ncores, uint64_t t0,
+    uint64_t t1, unsigned ncols, int32_t *out, uint16_t *util)
+{
+	timeline_fold_cores_util(tl, ncores, t0, t1, ncols, out, util);
 }
 
 /*
@@ -521,4 +550,33 @@ int
 timeline_lane_is_worker(const struct timeline *tl, unsigned lane)
 {
 	return run_is_worker_lane(tl->trace, lane);
+}
+
+/*
+ * The state of a lane at time t, and the stretch of that state around it
+ * (neighbouring spans of the same state joined): *since and *until.  -1
+ * when no span covers t (before the lane starts, or a value lane).
+ */
+int
+timeline_at(const struct timeline *tl, unsigned lane, uint64_t t,
+    uint8_t *state, uint64_t *since, uint64_t *until)
+{
+	const struct tl_lane	*ll = &tl->lanes[lane];
+	size_t			 i, j;
+
+	i = timeline_first_span(tl, ll, t);
+	while (i < ll->nspans && timeline_span_end(tl, &ll->spans[i]) <= t)
+		i++;
+	if (i >= ll->nspans || ll->spans[i].t0 > t)
+		return -1;
+	*state = ll->spans[i].state;
+	for (j = i; j > 0 && ll->spans[j - 1].state == *state &&
+	    ll->spans[j - 1].t1 >= ll->spans[j].t0; j--)
+		;
+	*since = ll->spans[j].t0;
+	for (j = i; j + 1 < ll->nspans && ll->spans[j + 1].state == *state &&
+	    ll->spans[j + 1].t0 <= ll->spans[j].t1; j++)
+		;
+	*until = timeline_span_end(tl, &ll->spans[j]);
+	return 0;
 }

@@ -79,7 +79,7 @@ const struct trace_state_info trace_states[STATE_COUNT] = {
 	[STATE_RUNNING] =    { "running",    '#', "\xe2\x96\x88",	/* █ */
 	    "running on a core" },
 	[STATE_WAIT_LOCK] =  { "wait-lock",  '!', "\xe2\x96\x92",	/* ▒ */
-	    "waiting for a lock or the GIL" },
+	    "waiting for a lock" },
 	[STATE_IO] =         { "io",         '~', "\xe2\x89\x88",	/* ≈ */
 	    "blocked in I/O or sleep" },
 	[STATE_READY] =      { "ready",      '.', "\xc2\xb7",		/* · */
@@ -87,6 +87,8 @@ const struct trace_state_info trace_states[STATE_COUNT] = {
 	[STATE_QUEUE_WAIT] = { "queue-wait", '=', "\xe2\x95\x90",	/* ═ */
 	    "blocked on a full or empty queue" },
 	[STATE_DONE] =       { "done",       ' ', " ", "finished" },
+	[STATE_WAIT_GIL] =   { "wait-gil",   '%', "\xe2\x96\x91",	/* ░ */
+	    "waiting for the GIL" },
 };
 
 const char *const trace_kind_names[EV_KIND_COUNT] = {

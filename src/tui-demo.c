@@ -14,8 +14,7 @@
  * Two runs are kept: the current one and the one before, so a student who
  * turns a knob and reruns sees both on one time scale.  The playhead is
  * the trace time drawn up to: "now" while live, the end once done, and a
- * slowed-down clock during a replay.  Knobs are applied with params_set()
- * on a copy, so a value out of range is a message and changes nothing.
+ * slowed-down clock during a replay.  The knobs are tui-knobs.c's.
  */
 
 #include "config.h"
@@ -85,17 +84,117 @@ tui_demo_open(struct tui *t, const struct lesson_block *b)
 	tui_demo_close(t);
 	t->demo.block = b;
 	t->demo.params = b->params;
-	t->demo.speed = 1;
+	t->demo.speed = 4;	/* R replays slowed down, as the hint says */
 	t->demo.ncores = n < 1 ? 1 : n > 64 ? 64 : (unsigned)n;
 }
 
-/* Stop and forget the page's runs. */
+/* Stop and forget the shown run block's runs. */
 void
 tui_demo_close(struct tui *t)
 {
+	size_t	i;
+
 	tui_run_free(t->demo.cur);
-	tui_run_free(t->demo.prev);
+	for (i = 0; i < TUI_KEEP - 1; i++)
+		tui_run_free(t->demo.hist[i]);
 	memset(&t->demo, 0, sizeof t->demo);
+}
+
+/* The n-th (from 0) run block of the current page, or NULL. */
+static const struct lesson_block *
+tui_demo_nth(const struct tui *t, size_t n)
+{
+	const struct lesson_page	*pg;
+	size_t				 i;
+
+	if (t->lesson == NULL || t->page >= t->lesson->npages)
+		return NULL;
+	pg = &t->lesson->pages[t->page];
+	for (i = 0; i < pg->nblocks; i++)
+		if (pg->blocks[i].type == LBLOCK_RUN && n-- == 0)
+			return &pg->blocks[i];
+	return NULL;
+}
+
+/* Stop and forget the runs of every run block of the page. */
+void
+tui_demo_close_page(struct tui *t)
+{
+	size_t	i;
+
+	tui_demo_close(t);
+	for (i = 0; i < t->nshelf; i++) {
+		t->demo = t->shelf[i];
+		tui_demo_close(t);
+	}
+	free(t->shelf);
+	t->shelf = NULL;
+	t->nshelf = t->demo_sel = 0;
+}
+
+/* Open the page's run blocks, showing the first. */
+void
+tui_demo_open_page(struct tui *t)
+{
+	size_t	n = 0;
+
+	tui_demo_close_page(t);
+	while (tui_demo_nth(t, n) != NULL)
+		n++;
+	if (n == 0)
+		return;
+	t->shelf = xcalloc(n, sizeof *t->shelf);
+	t->nshelf = n;
+	tui_demo_open(t, tui_demo_nth(t, 0));
+}
+
+/* [ ]: show the previous (dir -1) or next run block of the page. */
+void
+tui_demo_select(struct tui *t, int dir)
+{
+	size_t	n = t->nshelf, next;
+
+	if (n < 2) {
+		tui_message(t, 0, "This page has one run block.");
+		return;
+	}
+	next = (t->demo_sel + n + (dir < 0 ? n - 1 : 1)) % n;
+	t->shelf[t->demo_sel] = t->demo;
+	memset(&t->demo, 0, sizeof t->demo);
+	if (t->shelf[next].block != NULL) {
+		t->demo = t->shelf[next];
+		memset(&t->shelf[next], 0, sizeof t->shelf[next]);
+	} else
+		tui_demo_open(t, tui_demo_nth(t, next));
+	t->demo_sel = next;
+	tui_message(t, 0, "Run block %zu of %zu: %s. r runs it.", next + 1, n,
+	    t->demo.block->demo->name);
+}
+
+/*
+ * The run block that judges a prediction: the one it names (run: N), else
+ * the nearest above it on the page, else the first below; NULL if none.
+ */
+const struct lesson_block *
+tui_demo_judge(const struct tui *t, const struct lesson_block *ask)
+{
+	const struct lesson_page	*pg = &t->lesson->pages[t->page];
+	const struct lesson_block	*above = NULL, *below = NULL;
+	size_t				 i;
+
+	if (ask->run_ref > 0)
+		return tui_demo_nth(t, (size_t)ask->run_ref - 1);
+	for (i = 0; i < pg->nblocks; i++) {
+		if (&pg->blocks[i] == ask)
+			continue;
+		if (pg->blocks[i].type != LBLOCK_RUN)
+			continue;
+		if (&pg->blocks[i] < ask)
+			above = &pg->blocks[i];
+		else if (below == NULL)
+			below = &pg->blocks[i];
+	}
+	return above != NULL ? above : below;
 }
 
 /* Whether the current run is still going. */
@@ -136,7 +235,10 @@ tui_demo_start(struct tui *t)
 		tui_run_free(tr);
 		return -1;
 	}
-	tui_run_free(d->prev);
+	/* The oldest run goes; the last one is compared with the new. */
+	tui_run_free(d->hist[TUI_KEEP - 2]);
+	memmove(&d->hist[1], &d->hist[0], (TUI_KEEP - 2) * sizeof d->hist[0]);
+	d->hist[0] = d->cur;
 	d->prev = d->cur;
 	d->cur = tr;
 	d->paused = d->replaying = 0;
@@ -145,6 +247,59 @@ tui_demo_start(struct tui *t)
 	d->tick_ns = clock_ns();
 	t->dirty = 1;
 	return 0;
+}
+
+/*
+ * The parameters in which run a differs from run b, as "k=v k=v" (all of
+ * a's explicitly set ones when b is NULL); "the same knobs" if none.
+ */
+char *
+tui_demo_diff(const struct tui_run *a, const struct tui_run *b)
+{
+	const struct params	*pa = &a->run->params, *pb;
+	char			*s = xstrdup(""), *n;
+	unsigned		 i;
+
+	pb = b != NULL ? &b->run->params : NULL;
+	for (i = 0; i < pa->n; i++) {
+		if (pb != NULL ? i < pb->n && strcmp(pa->v[i].text,
+		    pb->v[i].text) == 0 : !pa->v[i].set)
+			continue;
+		xasprintf(&n, "%s%s%s=%s", s, *s ? " " : "",
+		    pa->v[i].spec->name, pa->v[i].text);
+		free(s);
+		s = n;
+	}
+	if (*s == '\0') {
+		free(s);
+		s = xstrdup(b != NULL ? "the same knobs" : "defaults");
+	}
+	return s;
+}
+
+/* c: compare with the next earlier run kept, then none, then the last. */
+void
+tui_demo_compare(struct tui *t)
+{
+	struct tui_demo	*d = &t->demo;
+	size_t		 i, n = 0;
+
+	while (n < TUI_KEEP - 1 && d->hist[n] != NULL)
+		n++;
+	if (n == 0) {
+		tui_message(t, 0, "Nothing to compare yet: run twice (r, "
+		    "turn a knob, r).");
+		return;
+	}
+	for (i = 0; i < n && d->hist[i] != d->prev; i++)
+		;
+	d->prev = i + 1 < n ? d->hist[i + 1] : i + 1 == n ? NULL : d->hist[0];
+	if (d->prev == NULL)
+		tui_message(t, 0, "No comparison: c compares with the last run.");
+	else
+		tui_message(t, 0, "Comparing with run %zu back of %zu kept "
+		    "(f lists the figures that changed).", (i + 1 < n ? i + 1 :
+		    0) + 1, n);
 }
 
 /* Stop the current run now (it keeps what it drew). */
@@ -171,6 +326,7 @@ tui_demo_check(struct tui *t, const struct run *r)
 	for (i = 0; i < t->nanswers; i++) {
 		a = &t->answers[i];
 		if (a->checked || a->block->predict == NULL ||
+		    tui_demo_judge(t, a->block) != t->demo.block ||
 		    (m = run_metric(r, a->block->predict)) == NULL)
 			continue;
 		v = m->type == METRIC_FLOAT ? m->f : (double)m->i;
@@ -203,8 +359,10 @@ tui_demo_finished(struct tui *t, struct tui_run *tr)
 		    tr->run->cause, t->demo.block->fallback != NULL ?
 		    "; f shows the recorded run" : "");
 	else {
-		tui_message(t, 0, "Done in %.1f ms. R replays slowed down, z "
-		    "zooms, e exports.", (double)tr->run->wall_ns / 1e6);
+		tui_message(t, 0, "Done in %.1f ms. R replays at %s, z "
+		    "zooms, e exports.", (double)tr->run->wall_ns / 1e6,
+		    t->demo.speed == 1 ? "1x" : t->demo.speed == 4 ? "1/4" :
+		    "1/16");
 		tui_demo_check(t, tr->run);
 	}
 }
@@ -324,6 +482,10 @@ tui_demo_zoom(struct tui *t, int in)
 {
 	uint64_t	t0, t1, mid, span, total = tui_demo_total(t);
 
+	if (t->demo.cur == NULL || t->demo.cur->tl == NULL) {
+		tui_message(t, 0, "Zoom needs a run to look at: r runs one.");
+		return;
+	}
 	tui_demo_window(t, &t0, &t1);
 	mid = t0 + (t1 - t0) / 2;
 	span = in ? (t1 - t0) / 2 : (t1 - t0) * 2;
@@ -360,105 +522,6 @@ tui_demo_pan(struct tui *t, int dir)
 		d->zoom_t0 = total - d->zoom_span;
 	else if (total <= d->zoom_span)
 		d->zoom_t0 = 0;
-}
-
-/* The name of the parameter a knob key turns, or NULL. */
-static const char *
-tui_demo_knob_name(const struct tui *t, int key)
-{
-	const struct param_spec	*s;
-
-	for (s = t->demo.block->demo->params; s->name != NULL; s++) {
-		if ((key == '+' || key == '-') && s->type == PARAM_INT)
-			return s->name;
-		if (key == 'g' && strcmp(s->name, "gil") == 0)
-			return s->name;
-		if (key == 's' && s->type == PARAM_CHOICE &&
-		    strcmp(s->name, "gil") != 0 &&
-		    (strcmp(s->name, "sync") == 0 ||
-		    params_get(&t->demo.params, "sync") == NULL))
-			return s->name;
-		if (key == '[' && strcmp(s->name, "interval_us") == 0)
-			return s->name;
-	}
-	return NULL;
-}
-
-/* The next word of a choice parameter, after the current one. */
-static char *
-tui_demo_next_choice(const struct param_value *v)
-{
-	const char	*c = v->spec->choices, *bar;
-	size_t		 n = strlen(v->text);
-
-	for (;;) {
-		bar = strchr(c, '|');
-		if (strncmp(c, v->text, n) == 0 && (c[n] == '|' ||
-		    c[n] == '\0'))
-			break;
-		if (bar == NULL)
-			return xstrndup(v->spec->choices,
-			    strcspn(v->spec->choices, "|"));
-		c = bar + 1;
-	}
-	c = c[n] == '|' ? c + n + 1 : v->spec->choices;
-	return xstrndup(c, strcspn(c, "|"));
-}
-
-/* Whether the lesson lets the student turn a parameter. */
-static int
-tui_demo_allowed(const struct lesson_block *b, const char *name)
-{
-	size_t	i;
-
-	if (b->nknobs == 0)
-		return 1;
-	for (i = 0; i < b->nknobs; i++)
-		if (strcmp(b->knobs[i], name) == 0)
-			return 1;
-	return 0;
-}
-
-/* Turn a knob: + - g s [ ]; the next r runs with it. */
-int
-tui_demo_knob(struct tui *t, int key)
-{
-	const struct param_value	*v;
-	struct params			 copy;
-	const char			*name;
-	char				*kv = NULL, *word, *cause = NULL;
-	int				 orig = key;
-
-	key = key == '=' ? '+' : key == '_' ? '-' : key == ']' ? '[' : key;
-	if ((name = tui_demo_knob_name(t, key)) == NULL) {
-		tui_message(t, 0, "This demo has no such knob (? lists them).");
-		return 1;
-	}
-	if (!tui_demo_allowed(t->demo.block, name)) {
-		tui_message(t, 1, "This lesson keeps %s fixed.", name);
-		return 1;
-	}
-	v = params_get(&t->demo.params, name);
-	if (v->spec->type == PARAM_CHOICE) {
-		word = tui_demo_next_choice(v);
-		xasprintf(&kv, "%s=%s", name, word);
-		free(word);
-	} else if (key == '[')
-		xasprintf(&kv, "%s=%.0f", name, orig == ']' ?
-		    v->num * 2 : floor(v->num / 2));
-	else
-		xasprintf(&kv, "%s=%.0f", name, v->num + (orig == '-' || orig == '_' ?
-		    -1 : 1));
-	copy = t->demo.params;
-	if (params_set(&copy, kv, &cause) != 0) {
-		tui_message(t, 1, "%s", cause);
-		free(cause);
-	} else {
-		t->demo.params = copy;
-		tui_message(t, 0, "%s: r runs with it.", kv);
-	}
-	free(kv);
-	return 1;
 }
 
 /* Where exports go: $XDG_STATE_HOME/parlab, ~/.local/state/parlab, or ".". */

@@ -34,29 +34,44 @@ const struct tui_keydef tui_keys_menu[] = {
 const struct tui_keydef tui_keys_lesson[] = {
 	{ "Right/Space/l", "next: reveal the rest of the page, then turn it" },
 	{ "Left/h/BkSp", "previous page" },
-	{ "Home/g  End/G", "first or last page (g is the GIL knob on demos)" },
+	{ "Home/g  End/G", "first or last page" },
 	{ "Up/k  Down/j", "scroll the page" },
 	{ "1-9", "answer a question with that choice" },
 	{ "o", "open the page's stepper (a step block)" },
 	{ "0-9 . Enter", "type a prediction, Enter to lock it in" },
 	{ "?", "this help" },
+	{ NULL, NULL }
+};
+
+/* q on a lesson: the menu's, or the end when it was opened by name. */
+const struct tui_keydef tui_keys_back[] = {
 	{ "q/Esc", "back to the menu (stops a run)" },
+	{ NULL, NULL }
+};
+
+const struct tui_keydef tui_keys_quit[] = {
+	{ "q/Esc", "quit (the lesson was opened by name: no menu)" },
 	{ NULL, NULL }
 };
 
 const struct tui_keydef tui_keys_demo[] = {
 	{ "r", "run the demo; again: rerun, the last run stays above" },
 	{ "x", "stop the run now" },
-	{ "+  -", "one worker more or less" },
-	{ "g", "cycle the GIL mode (none, new, old)" },
-	{ "s", "cycle sync (or the demo's first choice)" },
-	{ "[  ]", "halve or double the switch interval" },
+	{ "Tab", "knobs: Left/Right choose, Up/Down step, type a value "
+	    "(1e4 = 10000) and Enter, Esc leaves" },
+	{ "+  -", "step the chosen knob up or down" },
+	{ "[  ]", "the page's previous or next run block" },
 	{ "p", "pause or resume the animation" },
-	{ "R  v", "replay the last run; v: speed 1x, 1/4, 1/16" },
+	{ "R  v", "replay the last run; v: speed 1/4, 1/16, 1x" },
 	{ "z  Z", "zoom the time axis in or out" },
 	{ "<  >", "pan the time axis" },
 	{ "e", "export the run as a Chrome trace (Perfetto)" },
-	{ "f", "show the run recorded for this block (fallback:)" },
+	{ "f", "figures: every figure of the last run, explained, and what "
+	    "changed since the run compared with (j/k)" },
+	{ "c", "compare with an earlier run (the last 4 are kept), or none" },
+	{ "F", "show the run recorded for this block (fallback:)" },
+	{ "t", "time cursor: Left/Right (H/L) move, m marks A then B, Up/Down "
+	    "scroll lanes, t/Esc leaves" },
 	{ NULL, NULL }
 };
 
@@ -64,7 +79,7 @@ const struct tui_keydef tui_keys_present[] = {
 	{ "a", "pause or resume autoplay" },
 	{ "b", "blank the screen; any key brings it back" },
 	{ ":  digits Enter", "jump to that page" },
-	{ "t", "reset the talk's timer (`parlab notes` shows it)" },
+	{ "T", "reset the talk's timer (`parlab notes` shows it)" },
 	{ NULL, NULL }
 };
 
@@ -99,12 +114,9 @@ tui_page_has_more(const struct tui *t)
 void
 tui_goto_page(struct tui *t, size_t n)
 {
-	const struct lesson_page	*pg;
-	size_t				 i;
-
 	if (n >= t->lesson->npages)
 		n = t->lesson->npages ? t->lesson->npages - 1 : 0;
-	tui_demo_close(t);
+	tui_demo_close_page(t);
 	t->page = n;
 	t->reveal = 0;
 	t->scroll = 0;
@@ -115,15 +127,10 @@ tui_goto_page(struct tui *t, size_t n)
 		return;
 	progress_page_seen(t->progress, t->lesson->id, (unsigned)n,
 	    (unsigned)t->lesson->npages);
-	pg = tui_page(t);
-	for (i = 0; i < pg->nblocks; i++) {
-		if (pg->blocks[i].type == LBLOCK_RUN) {
-			tui_demo_open(t, &pg->blocks[i]);
-			if (t->present && t->autoplay && t->lesson->autoplay > 0)
-				tui_demo_start(t);
-			break;
-		}
-	}
+	tui_demo_open_page(t);
+	if (t->demo.block != NULL && t->present && t->autoplay &&
+	    t->lesson->autoplay > 0)
+		tui_demo_start(t);
 }
 
 /* Bring back the answers saved for a lesson's questions (those that
@@ -179,7 +186,7 @@ tui_open_lesson(struct tui *t, struct lesson *l)
 void
 tui_close_lesson(struct tui *t)
 {
-	tui_demo_close(t);
+	tui_demo_close_page(t);
 	t->lesson = NULL;
 	t->screen = TUI_MENU;
 	t->dirty = 1;
@@ -286,20 +293,14 @@ tui_keys_answer(struct tui *t, int ch)
 	return 0;
 }
 
-/* Whether the page's demo has a parameter called name. */
-static int
-tui_demo_has(const struct tui *t, const char *name)
-{
-	return t->demo.block != NULL &&
-	    params_get(&t->demo.params, name) != NULL;
-}
-
 /* Keys of the demo pane; 1 if the key was one. */
 static int
 tui_keys_on_demo(struct tui *t, int ch)
 {
 	if (t->demo.block == NULL)
 		return 0;
+	if (tui_knobs_key(t, ch))
+		return 1;
 	switch (ch) {
 	case 'r':
 		tui_demo_start(t);
@@ -307,12 +308,9 @@ tui_keys_on_demo(struct tui *t, int ch)
 	case 'x':
 		tui_demo_stop(t);
 		return 1;
-	case '+': case '=': case '-': case '_': case 's': case '[': case ']':
-		return tui_demo_knob(t, ch);
-	case 'g':
-		if (!tui_demo_has(t, "gil"))
-			return 0;
-		return tui_demo_knob(t, ch);
+	case '[': case ']':
+		tui_demo_select(t, ch == ']' ? 1 : -1);
+		return 1;
 	case 'p':
 		t->demo.paused = !t->demo.paused;
 		tui_message(t, 0, "%s", t->demo.paused ? "paused: p resumes" :
@@ -322,8 +320,8 @@ tui_keys_on_demo(struct tui *t, int ch)
 		tui_demo_replay(t);
 		return 1;
 	case 'v':
-		t->demo.speed = t->demo.speed == 1 ? 4 : t->demo.speed == 4 ?
-		    16 : 1;
+		t->demo.speed = t->demo.speed == 4 ? 16 : t->demo.speed == 16 ?
+		    1 : 4;
 		tui_message(t, 0, "replay speed %s: R replays",
 		    t->demo.speed == 1 ? "1x" : t->demo.speed == 4 ? "1/4" :
 		    "1/16");
@@ -337,7 +335,17 @@ tui_keys_on_demo(struct tui *t, int ch)
 	case 'e':
 		tui_demo_export(t);
 		return 1;
+	case 'c':
+		tui_demo_compare(t);
+		return 1;
 	case 'f':
+		if (view_figures_ready(t))
+			t->demo.figures = 1;
+		else
+			tui_message(t, 0, "The figures panel needs a finished "
+			    "run: r runs one.");
+		return 1;
+	case 'F':
 		return show_fallback(t);
 	}
 	return 0;
@@ -353,7 +361,8 @@ tui_next(struct tui *t)
 	} else if (t->page + 1 < t->lesson->npages)
 		tui_goto_page(t, t->page + 1);
 	else
-		tui_message(t, 0, "End of the lesson: q goes back to the menu.");
+		tui_message(t, 0, "End of the lesson: q %s.", t->lessons ?
+		    "goes back to the menu" : "quits");
 }
 
 /* Keys on a lesson page. */
@@ -362,7 +371,12 @@ tui_keys_on_lesson(struct tui *t, int ch)
 {
 	int	page_h = t->text_h > 1 ? t->text_h - 1 : 1;
 
-	if (tui_keys_answer(t, ch) || tui_keys_on_demo(t, ch))
+	/* The time cursor takes the arrows while it is on. */
+	if (t->demo.block != NULL && tui_cursor_key(t, ch))
+		return;
+	/* The focused knob row types digits before a prediction does. */
+	if ((t->demo.knob_focus && tui_keys_on_demo(t, ch)) ||
+	    tui_keys_answer(t, ch) || tui_keys_on_demo(t, ch))
 		return;
 	if (ch == 'o' && view_step_open_page(t))	/* a step block */
 		return;
@@ -463,16 +477,32 @@ tui_keys_handle(struct tui *t, int ch)
 {
 	t->dirty = 1;
 	if (t->help) {
-		if (ch == KEY_DOWN || ch == 'j')
+		if ((ch == KEY_DOWN || ch == 'j') && t->help_scrolls)
 			t->help++;
-		else if ((ch == KEY_UP || ch == 'k') && t->help > 1)
-			t->help--;
-		else
+		else if ((ch == KEY_UP || ch == 'k') && t->help_scrolls) {
+			if (t->help > 1)
+				t->help--;
+		} else if (ch != KEY_RESIZE)
 			t->help = 0;
 		return;
 	}
 	if (ch == '?') {
 		t->help = 1;
+		return;
+	}
+	if (t->demo.figures) {
+		if ((ch == KEY_DOWN || ch == 'j') && t->demo.figures_scrolls)
+			t->demo.figures++;
+		else if ((ch == KEY_UP || ch == 'k') && t->demo.figures_scrolls) {
+			if (t->demo.figures > 1)
+				t->demo.figures--;
+		} else if (ch == KEY_NPAGE && t->demo.figures_scrolls)
+			t->demo.figures += t->lines / 2;
+		else if (ch == KEY_PPAGE && t->demo.figures_scrolls)
+			t->demo.figures = t->demo.figures > t->lines / 2 ?
+			    t->demo.figures - t->lines / 2 : 1;
+		else if (ch != KEY_RESIZE)
+			t->demo.figures = 0;
 		return;
 	}
 	if (t->message != NULL && ch != KEY_RESIZE) {

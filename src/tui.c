@@ -441,6 +441,8 @@ tui_draw(struct tui *t)
 			view_lesson_draw(t);
 		if (t->help)
 			view_help_draw(t);
+		else if (t->demo.figures)
+			view_figures_draw(t);
 	}
 	wnoutrefresh(stdscr);
 	doupdate();
@@ -508,6 +510,9 @@ tui_loop(struct tui *t)
 		if (t->dirty && (now >= next_frame || !tui_demo_live(t))) {
 			tui_draw(t);
 			t->dirty = 0;
+			/* The longest animated frame, against its budget. */
+			if (tui_demo_live(t) && clock_ns() - now > t->frame_max_ns)
+				t->frame_max_ns = clock_ns() - now;
 			/* Frames on a fixed beat, so drawing time and poll's
 			 * rounding do not add up to a slower rate. */
 			next_frame = next_frame + TUI_FRAME_NS > now ?
@@ -576,8 +581,9 @@ tui_stats(const struct tui *t, uint64_t start, uint64_t first,
 	if (path == NULL || *path == '\0' || (f = fopen(path, "we")) == NULL)
 		return;
 	fprintf(f, "frames %llu\nanim_fps %.1f\nfirst_frame_ms %.3f\n"
-	    "ui_tid %ld\n", (unsigned long long)t->frames, t->anim_fps,
-	    (double)(first - start) / 1e6, (long)getpid());
+	    "ui_tid %ld\nframe_max_ms %.3f\n", (unsigned long long)t->frames,
+	    t->anim_fps, (double)(first - start) / 1e6, (long)getpid(),
+	    (double)t->frame_max_ns / 1e6);
 	if (launch != NULL && *launch != '\0') {
 		ms = ((double)first_real->tv_sec * 1e9 +
 		    (double)first_real->tv_nsec - strtod(launch, NULL)) / 1e6;

@@ -2,10 +2,12 @@
  * view-help.c -- the help overlay: every key of the current screen.
  *
  * It prints the key tables of tui-keys.c, the one list of keys: the menu's
- * on the menu; on a lesson page the page keys, plus the demo pane's when
- * the page has a demo, plus the presenter's in presenter mode.  It is a
- * box over the screen; when it does not fit, j/k scroll it (t->help - 1
- * is the first row shown).
+ * on the menu; on a lesson page the page keys and what q does there (back
+ * to the menu, or quit when the lesson was opened by name), plus the demo
+ * pane's when the page has a demo, plus the presenter's in presenter mode.
+ * It is a framed box over the screen; only when it does not fit do j/k
+ * scroll it (t->help - 1 is the first row shown), and only then does its
+ * bottom edge say so.
  */
 
 #include "config.h"
@@ -15,14 +17,39 @@
 
 #include "parlab.h"
 
-#define VH_MAX_ROWS	48
+#define VH_MAX_ROWS	64
+
+/* A framed box (y, x, h, w), titles on its top and bottom edges. */
+void
+view_help_frame(const struct tui *t, int y, int x, int h, int w,
+    const char *title, const char *foot)
+{
+	const char	*hz = tui_sym(t, "\xe2\x94\x80", "-");
+	const char	*vt = tui_sym(t, "\xe2\x94\x82", "|");
+	int		 i;
+
+	tui_fill(t, y, x, w, hz, ROLE_BOX);
+	tui_fill(t, y + h - 1, x, w, hz, ROLE_BOX);
+	for (i = 1; i < h - 1; i++) {
+		tui_fill(t, y + i, x, w, " ", ROLE_NORMAL);
+		tui_put(t, y + i, x, 1, vt, ROLE_BOX);
+		tui_put(t, y + i, x + w - 1, 1, vt, ROLE_BOX);
+	}
+	tui_put(t, y, x, 1, tui_sym(t, "\xe2\x94\x8c", "+"), ROLE_BOX);
+	tui_put(t, y, x + w - 1, 1, tui_sym(t, "\xe2\x94\x90", "+"), ROLE_BOX);
+	tui_put(t, y + h - 1, x, 1, tui_sym(t, "\xe2\x94\x94", "+"), ROLE_BOX);
+	tui_put(t, y + h - 1, x + w - 1, 1, tui_sym(t, "\xe2\x94\x98", "+"),
+	    ROLE_BOX);
+	tui_put(t, y, x + 2, w - 4, title, ROLE_HEADING);
+	tui_put(t, y + h - 1, x + 2, w - 4, foot, ROLE_DIM);
+}
 
 /* Draw the help box over the screen. */
 void
 view_help_draw(struct tui *t)
 {
-	const struct tui_keydef	*tables[3], *k;
-	const char		*heads[3];
+	const struct tui_keydef	*tables[5], *k;
+	const char		*heads[5];
 	const char		*row_key[VH_MAX_ROWS], *row_what[VH_MAX_ROWS];
 	int			 ntables = 0, n = 0, i, y, x, w, h, kw = 0;
 	int			 first, shown;
@@ -36,6 +63,9 @@ view_help_draw(struct tui *t)
 	} else {
 		heads[ntables] = "Lesson";
 		tables[ntables++] = tui_keys_lesson;
+		heads[ntables] = NULL;
+		tables[ntables++] = t->lessons != NULL ? tui_keys_back :
+		    tui_keys_quit;
 		if (t->demo.block != NULL) {
 			heads[ntables] = "Demo";
 			tables[ntables++] = tui_keys_demo;
@@ -46,8 +76,10 @@ view_help_draw(struct tui *t)
 		}
 	}
 	for (i = 0; i < ntables && n < VH_MAX_ROWS; i++) {
-		row_key[n] = heads[i];
-		row_what[n++] = NULL;
+		if (heads[i] != NULL) {
+			row_key[n] = heads[i];
+			row_what[n++] = NULL;
+		}
 		for (k = tables[i]; k->keys != NULL && n < VH_MAX_ROWS; k++) {
 			row_key[n] = k->keys;
 			row_what[n++] = k->what;
@@ -55,29 +87,28 @@ view_help_draw(struct tui *t)
 				kw = (int)strlen(k->keys);
 		}
 	}
-	w = t->cols - 4 < 76 ? t->cols - 4 : 76;
-	h = n + 3 < t->lines - 2 ? n + 3 : t->lines - 2;
+	w = t->cols - 2 < 80 ? t->cols - 2 : 80;
+	h = n + 2 < t->lines - 1 ? n + 2 : t->lines - 1;
 	x = (t->cols - w) / 2;
 	y = (t->lines - h) / 2;
-	shown = h - 3;
+	shown = h - 2;
 	first = t->help - 1;
 	if (first > n - shown)
 		first = n - shown > 0 ? n - shown : 0;
-	for (i = 0; i < h; i++)
-		tui_fill(t, y + i, x, w, " ", ROLE_NORMAL);
-	tui_fill(t, y, x, w, " ", ROLE_TITLE);
-	tui_put(t, y, x + 1, w - 2, "Keys (any other key closes)", ROLE_TITLE);
+	t->help = first + 1;	/* j past the end does not pile up */
+	t->help_scrolls = shown < n;
+	view_help_frame(t, y, x, h, w, " Keys ", shown >= n ?
+	    " any key closes " : first + shown < n ?
+	    " j/k scroll, more below; any other key closes " :
+	    " k scrolls up; any other key closes ");
 	for (i = 0; i < shown && first + i < n; i++) {
 		if (row_what[first + i] == NULL) {
-			tui_put(t, y + 1 + i, x + 1, w - 2, row_key[first + i],
+			tui_put(t, y + 1 + i, x + 2, w - 4, row_key[first + i],
 			    ROLE_HEADING);
 			continue;
 		}
-		tui_put(t, y + 1 + i, x + 2, kw, row_key[first + i], ROLE_CODE);
-		tui_put(t, y + 1 + i, x + 3 + kw, w - kw - 4,
+		tui_put(t, y + 1 + i, x + 3, kw, row_key[first + i], ROLE_CODE);
+		tui_put(t, y + 1 + i, x + 4 + kw, w - kw - 5,
 		    row_what[first + i], ROLE_NORMAL);
 	}
-	tui_fill(t, y + h - 1, x, w, " ", ROLE_STATUS);
-	tui_put(t, y + h - 1, x + 1, w - 2, first + shown < n ?
-	    "j/k scroll, more below" : "j/k scroll", ROLE_STATUS);
 }

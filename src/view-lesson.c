@@ -349,7 +349,10 @@ vl_block(struct vl *v, const struct lesson_page *pg, size_t i,
 		if (b->nlines > 0)
 			vl_word(v, b->lines[0], strlen(b->lines[0]), 2,
 			    ROLE_CODE);
-		vl_word(v, "  (r runs it below)", 19, 2, ROLE_DIM);
+		if (b == t->demo.block)
+			vl_word(v, "  (r runs it below)", 19, 2, ROLE_DIM);
+		else
+			vl_word(v, "  ([ ] selects it)", 18, 2, ROLE_DIM);
 		vl_newline(v);
 		break;
 	case LBLOCK_ASK:
@@ -391,11 +394,19 @@ view_lesson_status(struct tui *t, int y)
 		    ROLE_ERROR : ROLE_STATUS);
 		return;
 	}
-	snprintf(buf, sizeof buf, "%s  %s%s%s? help  q back",
+	if (t->demo.knob_focus) {
+		tui_put(t, y, 1, t->cols - 1, "knobs: Left/Right choose  "
+		    "Up/Down step  type a value, Enter  r run  Esc leaves",
+		    ROLE_STATUS);
+		return;
+	}
+	snprintf(buf, sizeof buf, "%s  %s%s%s%s? help  q %s",
 	    tui_sym(t, "\xe2\x86\x90 \xe2\x86\x92 page", "<- -> page"),
-	    t->demo.block ? "r run  " : "",
-	    t->demo.block && t->demo.block->fallback ? "f recorded run  " : "",
-	    t->scroll + t->text_h < t->content_h ? "j/k scroll  " : "");
+	    t->demo.block ? "r run  Tab knobs  " : "",
+	    t->demo.block && t->demo.block->fallback ? "F recorded run  " : "",
+	    t->nshelf > 1 ? "[ ] run block  " : "",
+	    t->scroll + t->text_h < t->content_h ? "j/k scroll  " : "",
+	    t->lessons != NULL ? "back" : "quit");
 	tui_put(t, y, 1, t->cols - 1, buf, ROLE_STATUS);
 	if (t->present && t->autoplay && t->lesson->autoplay > 0) {
 		secs = (int)(t->lesson->autoplay - (double)(clock_ns() -

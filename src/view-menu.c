@@ -56,17 +56,21 @@ view_menu_row(struct tui *t, size_t i, int y)
 void
 view_menu_draw(struct tui *t)
 {
-	char	buf[96];
-	size_t	i, rows, nrows;
-	int	y;
+	const char	*title;
+	char		 buf[96];
+	size_t		 i, rows, nrows;
+	int		 y, cw;
 
 	tui_fill(t, 0, 0, t->cols, " ", ROLE_TITLE);
-	tui_put(t, 0, 1, t->cols - 2, "parlab: concurrency and parallelism, "
-	    "live", ROLE_TITLE);
+	/* The title gives way to the count, never runs into it. */
 	snprintf(buf, sizeof buf, "%zu lessons", t->nlessons);
-	if ((int)strlen(buf) + 4 < t->cols / 2)
-		tui_put(t, 0, t->cols - (int)strlen(buf) - 1, (int)strlen(buf),
-		    buf, ROLE_TITLE);
+	cw = (int)strlen(buf);
+	title = "parlab: concurrency and parallelism, live";
+	if ((int)strlen(title) + cw + 4 > t->cols)
+		title = "parlab";
+	tui_put(t, 0, 1, t->cols - cw - 4, title, ROLE_TITLE);
+	if ((int)strlen(title) + cw + 4 <= t->cols)
+		tui_put(t, 0, t->cols - cw - 1, cw, buf, ROLE_TITLE);
 	rows = (size_t)(t->lines - 3);
 	if (t->nlessons == 0) {
 		tui_put(t, 2, 2, t->cols - 4, "No lessons found.", ROLE_ERROR);

@@ -41,23 +41,37 @@ view_timeline_digit(int64_t v)
 	return '*';
 }
 
-/* The legend items, in order: glyph role, glyph, text. */
+/*
+ * The legend items, in order: glyph role, glyph, text.  Every glyph,
+ * digit and letter the pane draws is here: the states, the digits and
+ * letters of value lanes and work items, and the per-core density.
+ */
 static int
 view_timeline_legend_item(const struct tui *t, int i, int *role,
     const char **glyph, const char **text)
 {
-	int	s = STATE_STARTING + i;
+	static const enum state	order[] = { STATE_STARTING, STATE_RUNNING,
+	    STATE_WAIT_LOCK, STATE_WAIT_GIL, STATE_IO, STATE_READY,
+	    STATE_QUEUE_WAIT };
+	int			n = (int)(sizeof order / sizeof order[0]);
 
-	if (s < STATE_DONE) {
-		*role = ROLE_STATE + s;
-		*glyph = tui_glyph(t, (enum state)s);
-		*text = trace_states[s].name;
+	if (i < n) {
+		*role = ROLE_STATE + order[i];
+		*glyph = tui_glyph(t, order[i]);
+		*text = trace_states[order[i]].name;
 		return 1;
 	}
-	if (s == STATE_DONE) {
-		*role = ROLE_VALUE;
-		*glyph = "0-9";
-		*text = "GIL holder, a count, worker on core, work item";
+	*role = ROLE_VALUE;
+	switch (i - n) {
+	case 0:
+		*glyph = "0-9a-z*";
+		*text = "GIL: holder's lane (- none); queue: items (a=10, "
+		    "* 36+); in a lane: the work item it starts";
+		return 1;
+	case 1:
+		*role = ROLE_STATE + STATE_RUNNING;
+		*glyph = tui_sym(t, "\xe2\x96\x81-\xe2\x96\x88", ".-=#");
+		*text = "cpu rows: how much of the time a worker ran on that core";
 		return 1;
 	}
 	return 0;
@@ -107,100 +121,6 @@ view_timeline_axis_label(char *buf, size_t n, uint64_t v, uint64_t step)
 		snprintf(buf, n, "%gus", (double)v / 1e3);
 	else
 		snprintf(buf, n, "%" PRIu64 "ns", v);
-}
-
-/* A whole number with thousands separators. */
-static void
-view_timeline_int(char *buf, size_t n, int64_t v)
-{
-	char	 tmp[32], *p = buf;
-	size_t	 len, i;
-
-	snprintf(tmp, sizeof tmp, "%" PRId64, v < 0 ? -v : v);
-	len = strlen(tmp);
-	if (v < 0 && n > 1) {
-		*p++ = '-';
-		n--;
-	}
-	for (i = 0; i < len && n > 1; i++, n--) {
-		*p++ = tmp[i];
-		if ((len - i - 1) % 3 == 0 && i + 1 < len && n > 2) {
-			*p++ = ',';
-			n--;
-		}
-	}
-	*p = '\0';
-}
-
-/* A metric as "key value". */
-void
-view_timeline_metric(char *buf, size_t n, const struct metric *m)
-{
-	char	v[64];
-	double	a;
-	size_t	i, len;
-
-	switch (m->type) {
-	case METRIC_INT:
-		view_timeline_int(v, sizeof v, m->i);
-		break;
-	case METRIC_FLOAT:
-		a = m->f < 0 ? -m->f : m->f;
-		snprintf(v, sizeof v, a >= 100 ? "%.0f" : a >= 10 ? "%.1f" :
-		    "%.2f", m->f);
-		break;
-	case METRIC_BOOL:
-		snprintf(v, sizeof v, "%s", m->i ? "yes" : "no");
-		break;
-	case METRIC_INTS:
-		len = 0;
-		v[0] = '\0';
-		for (i = 0; i < m->nints && len + 24 < sizeof v; i++)
-			len += (size_t)snprintf(v + len, sizeof v - len,
-			    "%s%" PRId64, i ? "," : "[", m->ints[i]);
-		snprintf(v + len, sizeof v - len, "%s", i < m->nints ? ",..]" :
-		    "]");
-		break;
-	case METRIC_TEXT:
-	default:
-		snprintf(v, sizeof v, "%s", m->text ? m->text : "");
-		break;
-	}
-	snprintf(buf, n, "%s %s", m->key, v);
-}
-
-/* The figures of a run in one line, from (y, x), in w columns. */
-static void
-view_timeline_figures(const struct tui *t, const struct tui_run *tr, int y,
-    int x, int w, int role)
-{
-	char	buf[128];
-	size_t	i;
-	int	col = 0;
-
-	if (!tr->joined) {
-		if (tr->measuring)
-			snprintf(buf, sizeof buf, "workers done; now timing "
-			    "the same work one piece after another...");
-		else
-			snprintf(buf, sizeof buf, "running... %.0f ms",
-			    (double)tr->t_total / 1e6);
-		tui_put(t, y, x, w, buf, ROLE_MESSAGE);
-		return;
-	}
-	if (tr->run->status != 0) {
-		tui_put(t, y, x, w, tr->run->cause, ROLE_ERROR);
-		return;
-	}
-	snprintf(buf, sizeof buf, "wall %.1f ms", (double)tr->run->wall_ns /
-	    1e6);
-	col += tui_put(t, y, x, w, buf, role);
-	for (i = 0; i < tr->run->nmetrics && col + 3 < w; i++) {
-		view_timeline_metric(buf, sizeof buf, &tr->run->metrics[i]);
-		if (col + 2 + (int)strlen(buf) > w)
-			break;
-		col += 2 + tui_put(t, y, x + col + 2, w - col - 2, buf, role);
-	}
 }
 
 /* One lane's columns, blank past the playhead. */
@@ -253,6 +173,16 @@ view_timeline_lane(const struct tui *t, const struct timeline *tl,
 			ch[0] = view_timeline_digit(val[c] % 36);
 			tui_put(t, y, x + c, 1, ch, ROLE_VALUE);
 		}
+	}
+	/* The time cursor's column, drawn reversed over what is there. */
+	if ((c = view_cursor_col(t, t0, t1, ncols)) >= 0) {
+		if (l->type != LANE_GIL && l->type != LANE_COUNTER &&
+		    st[c] != STATE_NONE && st[c] != STATE_DONE)
+			tui_put(t, y, x + c, 1, tui_glyph(t, st[c]),
+			    ROLE_SELECTED);
+		else
+			tui_put(t, y, x + c, 1, tui_sym(t, "\xe2\x94\x82",
+			    "|"), ROLE_SELECTED);
 	}
 	free(st);
 	free(val);
@@ -321,20 +251,34 @@ view_timeline_lanes(const struct tui *t, const struct tui_run *tr, int y,
     int dim)
 {
 	const struct timeline	*tl = tr->tl;
-	char			 buf[96];
-	unsigned		 lane, shown;
+	char			 buf[128];
+	unsigned		 lane, shown, top;
+	int			 narrow;
 
 	if (tl == NULL || rows <= 0) {
 		tui_put(t, y, x, w, "starting...", ROLE_DIM);
 		return;
 	}
 	shown = tl->nlanes <= (unsigned)rows ? tl->nlanes : (unsigned)rows - 1;
-	for (lane = 0; lane < shown; lane++)
-		view_timeline_lane(t, tl, lane, y + (int)lane, x,
-		    w - VT_LABEL_W, t0, t1, playhead, dim);
-	if (shown < tl->nlanes) {
-		snprintf(buf, sizeof buf, "+%u more lanes (a taller terminal "
-		    "shows them)", tl->nlanes - shown);
+	if (shown == 0)
+		shown = 1;	/* one row: a lane, and no room to say more */
+	/* The current run's lanes scroll with the time cursor's Up/Down. */
+	top = dim || shown == tl->nlanes ? 0 : t->demo.lane_top;
+	if (top > tl->nlanes - shown)
+		top = tl->nlanes - shown;
+	narrow = t->demo.cursor_on && w >= VT_LABEL_W + 20 + VC_INFO_W;
+	for (lane = 0; lane < shown; lane++) {
+		view_timeline_lane(t, tl, top + lane, y + (int)lane, x,
+		    w - VT_LABEL_W - (narrow ? VC_INFO_W : 0), t0, t1, playhead,
+		    dim);
+		if (narrow && !dim)
+			view_cursor_lane(t, tl, top + lane, y + (int)lane,
+			    x + w - VC_INFO_W, VC_INFO_W);
+	}
+	if (shown < tl->nlanes && (unsigned)rows > shown) {
+		snprintf(buf, sizeof buf, "+%u more lanes (%u-%u of %u shown)%s",
+		    tl->nlanes - shown, top + 1, top + shown, tl->nlanes,
+		    dim ? ", folded away" : ": t, then Up/Down scrolls them");
 		tui_put(t, y + (int)shown, x, w, buf, ROLE_DIM);
 	}
 }
@@ -344,15 +288,22 @@ static void
 view_timeline_cores(const struct tui *t, const struct tui_run *tr, int y,
     int x, int w, uint64_t t0, uint64_t t1, uint64_t playhead)
 {
-	unsigned	 ncores = t->demo.ncores, core;
+	static const char *const ramp8[8] = { "\xe2\x96\x81",
+	    "\xe2\x96\x82", "\xe2\x96\x83", "\xe2\x96\x84",
+	    "\xe2\x96\x85", "\xe2\x96\x86", "\xe2\x96\x87",
+	    "\xe2\x96\x88" };				/* ▁ to █ */
+	static const char *const ramp4[4] = { ".", "-", "=", "#" };
+	unsigned	 ncores = t->demo.ncores, core, u;
 	int		 ncols = w - VT_LABEL_W, c;
 	int32_t		*out;
-	char		 name[16], ch[2] = { 0, 0 };
+	uint16_t	*util;
+	char		 name[16];
 
 	if (tr->tl == NULL || ncols <= 0)
 		return;
 	out = xcalloc((size_t)ncores * (size_t)ncols, sizeof *out);
-	timeline_fold_cores(tr->tl, ncores, t0, t1, (unsigned)ncols, out);
+	util = xcalloc((size_t)ncores * (size_t)ncols, sizeof *util);
+	timeline_fold_util(tr->tl, ncores, t0, t1, (unsigned)ncols, out, util);
 	for (core = 0; core < ncores; core++) {
 		snprintf(name, sizeof name, "cpu%u", core);
 		tui_put(t, y + (int)core, x, VT_LABEL_W - 1, name, ROLE_AXIS);
@@ -362,15 +313,40 @@ view_timeline_cores(const struct tui *t, const struct tui_run *tr, int y,
 			if (t0 + (uint64_t)c * (t1 - t0) / (uint64_t)ncols >=
 			    playhead)
 				break;
-			if (out[core * (unsigned)ncols + (unsigned)c] < 0)
+			/* Density: the share of the column a worker ran here. */
+			if ((u = util[core * (unsigned)ncols + (unsigned)c]) == 0)
 				continue;
-			ch[0] = view_timeline_digit(out[core * (unsigned)ncols +
-			    (unsigned)c]);
-			tui_put(t, y + (int)core, x + VT_LABEL_W + c, 1, ch,
+			tui_put(t, y + (int)core, x + VT_LABEL_W + c, 1, t->utf8 ?
+			    ramp8[(u * 8 + 999) / 1000 - 1] :
+			    ramp4[(u * 4 + 999) / 1000 - 1],
 			    ROLE_STATE + STATE_RUNNING);
 		}
 	}
 	free(out);
+	free(util);
+}
+
+/* The time cursor's marks A and B on the axis row, and the cursor. */
+static void
+view_timeline_marks(const struct tui *t, int y, int x, uint64_t t0,
+    uint64_t t1, int ncols)
+{
+	const struct tui_demo	*d = &t->demo;
+	unsigned		 i;
+	int			 col;
+
+	if (!d->cursor_on)
+		return;
+	for (i = 0; i < 2 && i < d->nmarks; i++)
+		if (d->marks[i] >= t0 && d->marks[i] < t1) {
+			col = (int)((d->marks[i] - t0) * (uint64_t)ncols /
+			    (t1 - t0));
+			tui_put(t, y, x + col, 1, i == 0 ? "A" : "B",
+			    ROLE_SELECTED);
+		}
+	if ((col = view_cursor_col(t, t0, t1, ncols)) >= 0)
+		tui_put(t, y, x + col, 1, tui_sym(t, "\xe2\x94\x82", "|"),
+		    ROLE_SELECTED);
 }
 
 /* The time axis: ticks at round times, with units, and the playhead. */
@@ -380,7 +356,7 @@ view_timeline_axis(const struct tui *t, int y, int x, int w, uint64_t t0,
 {
 	static const uint64_t mult[3] = { 1, 2, 5 };
 	uint64_t	span = t1 - t0, step = 1, base, v;
-	int		ncols = w - VT_LABEL_W, col, end = 0, m;
+	int		ncols = w - VT_LABEL_W, col, end = 0, m, phcol;
 	char		buf[32];
 
 	tui_put(t, y, x, VT_LABEL_W, "time", ROLE_AXIS);
@@ -395,22 +371,27 @@ view_timeline_axis(const struct tui *t, int y, int x, int w, uint64_t t0,
 				break;
 		}
 	}
+	/* The playhead's column, which labels leave free. */
+	phcol = -1;
+	if (playhead > t0 && playhead < t1 && (t->demo.replaying ||
+	    (t->demo.cur != NULL && !t->demo.cur->joined)))
+		phcol = (int)((playhead - t0) * (uint64_t)ncols / span);
 	for (v = (t0 + step - 1) / step * step; v <= t1; v += step) {
 		col = (int)((v - t0) * (uint64_t)ncols / span);
 		if (col < end || col >= ncols)
 			continue;
 		view_timeline_axis_label(buf, sizeof buf, v, step);
+		if (phcol >= col && phcol <= col + 1 + (int)strlen(buf))
+			continue;
 		tui_put(t, y, x + col, 1, tui_sym(t, "\xe2\x94\x8a", "|"),
 		    ROLE_AXIS);
 		end = col + 1 + tui_put(t, y, x + col + 1, ncols - col - 1, buf,
 		    ROLE_AXIS) + 1;
 	}
-	if (playhead > t0 && playhead < t1 && (t->demo.replaying ||
-	    (t->demo.cur != NULL && !t->demo.cur->joined))) {
-		col = (int)((playhead - t0) * (uint64_t)ncols / span);
-		tui_put(t, y, x + col, 1, tui_sym(t, "\xe2\x96\xb2", "^"),
+	if (phcol >= 0)
+		tui_put(t, y, x + phcol, 1, tui_sym(t, "\xe2\x96\xb2", "^"),
 		    ROLE_VALUE);
-	}
+	view_timeline_marks(t, y, x, t0, t1, ncols);
 }
 
 /* Rows a run's lanes want. */
@@ -437,8 +418,58 @@ view_timeline_height(const struct tui *t, int w, int maxh)
 			h++;
 	}
 	if (d->prev != NULL)
-		h += 1 + view_timeline_run_rows(d->prev);
+		h += 2 + view_timeline_run_rows(d->prev);
 	return h < maxh ? h : maxh;
+}
+
+/*
+ * The knobs for the next run, in tui_knobs_order(), from column col; the
+ * chosen one highlighted while the row has the focus, scrolled into view.
+ * Common parameters left at their default are not worth the room.
+ */
+static int
+view_timeline_knobs(const struct tui *t, int y, int x, int col, int w)
+{
+	const struct tui_demo	*d = &t->demo;
+	const struct param_value *v;
+	unsigned		 idx[PARAMS_MAX], n, i, first = 0, sel;
+	char			 buf[160];
+	int			 need, role;
+
+	n = tui_knobs_order(d, idx);
+	sel = n ? d->knob_sel % n : 0;
+	/* Start late enough that the chosen knob fits. */
+	for (;;) {
+		need = col + (first > 0 ? 2 : 0);
+		for (i = first; i <= sel && i < n; i++) {
+			v = &d->params.v[idx[i]];
+			need += 1 + (int)strlen(v->spec->name) + 1 +
+			    (int)strlen(v->text) + 1;
+		}
+		if (!d->knob_focus || need <= w || first >= sel)
+			break;
+		first++;
+	}
+	if (first > 0)
+		col += tui_put(t, y, x + col, w - col, " <", ROLE_DIM);
+	for (i = first; i < n && col < w; i++) {
+		v = &d->params.v[idx[i]];
+		if (params_is_common(v->spec) && !v->set &&
+		    !(d->knob_focus && i == sel))
+			continue;
+		role = ROLE_CODE;
+		if (d->knob_focus && i == sel) {
+			role = ROLE_SELECTED;
+			snprintf(buf, sizeof buf, "%s=%s%s", v->spec->name,
+			    d->knob_input[0] ? d->knob_input : v->text,
+			    d->knob_input[0] ? "_" : "");
+		} else
+			snprintf(buf, sizeof buf, "%s=%s", v->spec->name,
+			    v->text);
+		col += tui_put(t, y, x + col, w - col, " ", ROLE_NORMAL);
+		col += tui_put(t, y, x + col, w - col, buf, role);
+	}
+	return col;
 }
 
 /* The header: demo, knobs for the next run, and what is happening. */
@@ -446,21 +477,17 @@ static void
 view_timeline_header(const struct tui *t, int y, int x, int w)
 {
 	const struct tui_demo	*d = &t->demo;
-	char			 buf[160], status[64];
-	unsigned		 i;
+	char			 status[64], which[48] = "";
 	int			 col, sw;
 
 	col = tui_put(t, y, x, w, tui_sym(t, "\xe2\x96\xb6 ", "> "), ROLE_BOX);
+	if (t->nshelf > 1) {
+		snprintf(which, sizeof which, "%zu/%zu ", t->demo_sel + 1,
+		    t->nshelf);
+		col += tui_put(t, y, x + col, w - col, which, ROLE_MESSAGE);
+	}
 	col += tui_put(t, y, x + col, w - col, d->block->demo->name,
 	    ROLE_STRONG);
-	for (i = 0; i < d->params.n; i++) {
-		if (strcmp(d->params.v[i].spec->name, "scale") == 0 &&
-		    !d->params.v[i].set)
-			continue;
-		snprintf(buf, sizeof buf, " %s=%s", d->params.v[i].spec->name,
-		    d->params.v[i].text);
-		col += tui_put(t, y, x + col, w - col, buf, ROLE_CODE);
-	}
 	if (d->cur == NULL)
 		snprintf(status, sizeof status, "r: run");
 	else if (!d->cur->joined)
@@ -474,6 +501,7 @@ view_timeline_header(const struct tui *t, int y, int x, int w)
 		snprintf(status, sizeof status, "%s%s", d->cur->run->status ?
 		    "stopped" : "done", d->zoom_span ? " (zoomed)" : "");
 	sw = (int)strlen(status);
+	col = view_timeline_knobs(t, y, x, col, w - sw - 2);
 	if (col + 2 + sw <= w) {
 		tui_fill(t, y, x + col, w - col - sw, " ", ROLE_NORMAL);
 		tui_put(t, y, x + w - sw, sw, status, ROLE_MESSAGE);
@@ -487,32 +515,45 @@ view_timeline_draw(struct tui *t, int y, int x, int h, int w)
 	const struct tui_demo	*d = &t->demo;
 	uint64_t		 t0, t1, far = UINT64_MAX;
 	int			 legend, body, cores = 0, figs = 0, prev = 0;
-	char			 buf[160];
+	int			 want, now, lw;
+	char			 buf[160], *label;
 
 	if (h < 2 || w < VT_LABEL_W + 4)
 		return;
+	/* The states' rows of the legend stay; the rest gives way to lanes
+	 * on a small pane. */
 	legend = view_timeline_legend(t, 0, 0, 0, w);
+	if (legend > 2 && legend > h / 3)
+		legend = h / 3 > 2 ? h / 3 : 2;
 	if (legend > h - 1)
 		legend = h - 1;
 	view_timeline_legend(t, y + h - legend, x, legend, w);
 	view_timeline_header(t, y, x, w);
 	body = h - 1 - legend;
 	if (d->cur == NULL) {
-		tui_put(t, y + 1, x, w, "Press r to run this demo live; "
-		    "+ - g s [ ] turn its knobs first.", ROLE_DIM);
+		tui_put(t, y + 1, x, w, t->nshelf > 1 ? "Press r to run this "
+		    "demo live; Tab turns its knobs, ] shows the next run "
+		    "block." : "Press r to run this demo live; Tab turns its "
+		    "knobs first.", ROLE_DIM);
 		return;
 	}
 	tui_demo_window(t, &t0, &t1);
+	/* With the time cursor on, lane states take a column at the right. */
+	lw = d->cursor_on && w >= VT_LABEL_W + 20 + VC_INFO_W ?
+	    w - VC_INFO_W : w;
 	if (body >= 2) {
-		view_timeline_axis(t, y + h - legend - 1, x, w, t0, t1,
+		view_timeline_axis(t, y + h - legend - 1, x, lw, t0, t1,
 		    d->playhead);
 		body--;
 	}
 	if (body >= 4) {
 		figs = 1;
 		body--;
-		view_timeline_figures(t, d->cur, y + 1 + body, x, w,
-		    ROLE_NORMAL);
+		if (d->cursor_on)
+			view_cursor_line(t, y + 1 + body, x, w);
+		else
+			view_figures_line(t, d->cur, y + 1 + body, x, w,
+			    ROLE_NORMAL);
 	}
 	if (d->cur->tl != NULL && body >= 5 &&
 	    view_timeline_futures_lane(d->cur->tl) >= 0) {
@@ -523,22 +564,32 @@ view_timeline_draw(struct tui *t, int y, int x, int h, int w)
 	if (d->cur->tl != NULL && body >= (int)d->ncores + 2) {
 		cores = (int)d->ncores;
 		body -= cores;
-		view_timeline_cores(t, d->cur, y + 1 + body, x, w, t0, t1,
+		view_timeline_cores(t, d->cur, y + 1 + body, x, lw, t0, t1,
 		    d->playhead);
 	}
 	if (d->prev != NULL && body >= 5) {
-		prev = 1 + view_timeline_run_rows(d->prev);
-		if (prev > body / 2)
-			prev = body / 2;
-		snprintf(buf, sizeof buf, "before: %s", d->prev->label);
+		/* Both runs whole when the rows allow, else shared fairly. */
+		want = 1 + view_timeline_run_rows(d->prev);
+		now = 1 + view_timeline_run_rows(d->cur);
+		prev = want + now <= body ? want : body * want / (want + now);
+		prev = prev < 2 ? 2 : prev > body - 3 ? body - 3 : prev;
+		label = tui_demo_diff(d->prev, d->cur);
+		snprintf(buf, sizeof buf, "before: %s", label);
+		free(label);
 		tui_put(t, y + 1, x, w, buf, ROLE_DIM);
 		view_timeline_lanes(t, d->prev, y + 2, x, prev - 1, w, t0, t1,
 		    far, 1);
 		if (figs && d->prev->joined)
-			view_timeline_figures(t, d->prev, y + 1,
+			view_figures_line(t, d->prev, y + 1,
 			    x + (int)strlen(buf) + 2,
 			    w - (int)strlen(buf) - 2, ROLE_DIM);
 		body -= prev;
+		label = tui_demo_diff(d->cur, d->prev);
+		snprintf(buf, sizeof buf, "now: %s", label);
+		free(label);
+		tui_put(t, y + 1 + prev, x, w, buf, ROLE_MESSAGE);
+		prev++;
+		body--;
 	}
 	view_timeline_lanes(t, d->cur, y + 1 + prev, x, body, w, t0, t1,
 	    d->playhead, 0);

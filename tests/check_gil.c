@@ -335,7 +335,7 @@ tgil_is_waiting(struct tgil *t, unsigned lane)
 	int	waiting;
 
 	pthread_mutex_lock(&t->g.mutex);
-	waiting = trace_lane(t->tr, lane)->state == STATE_WAIT_LOCK;
+	waiting = trace_lane(t->tr, lane)->state == STATE_WAIT_GIL;
 	pthread_mutex_unlock(&t->g.mutex);
 	return waiting;
 }

@@ -171,6 +171,75 @@ START_TEST(test_params_every_demo)
 }
 END_TEST
 
+/* An unknown name is NULL for a lookup, not the end of the program. */
+START_TEST(test_params_get_unknown)
+{
+	struct params	p;
+
+	ck_assert_ptr_null(try(&p, 0));
+	ck_assert_ptr_null(params_get(&p, "no-such-knob"));
+	ck_assert_ptr_nonnull(params_get(&p, "scale"));
+	ck_assert_int_eq(params_is_common(params_get(&p, "scale")->spec), 1);
+	ck_assert_int_eq(params_is_common(params_get(&p, "sync")->spec), 0);
+}
+END_TEST
+
+/* Step a parameter n times in dir; the final text (or "" at an end). */
+static char *
+step(struct params *p, const char *name, int dir, int n)
+{
+	char	*v = NULL, *cause = NULL, *kv;
+
+	while (n-- > 0) {
+		free(v);
+		cause = NULL;
+		if ((v = params_step(params_get(p, name), dir, &cause)) ==
+		    NULL) {
+			ck_assert_ptr_nonnull(cause);
+			free(cause);
+			return xstrdup("");
+		}
+		xasprintf(&kv, "%s=%s", name, v);
+		ck_assert_int_eq(params_set(p, kv, &cause), 0);
+		free(kv);
+	}
+	return v;
+}
+
+/* Numbers step on a 1-2-5 ladder within the range; choices cycle. */
+START_TEST(test_params_step)
+{
+	struct params	p;
+	char		*s;
+
+	ck_assert_ptr_null(try(&p, 1, "threads=3"));
+	ck_assert_str_eq(s = step(&p, "threads", 1, 1), "5");
+	free(s);
+	ck_assert_str_eq(s = step(&p, "threads", 1, 3), "50");
+	free(s);
+	ck_assert_str_eq(s = step(&p, "threads", -1, 2), "10");
+	free(s);
+	ck_assert_str_eq(s = step(&p, "threads", 1, 6), "1000");
+	free(s);
+	ck_assert_str_eq(s = step(&p, "threads", 1, 1), "1024");
+	free(s);
+	ck_assert_str_eq(s = step(&p, "threads", 1, 1), "");
+	free(s);
+	ck_assert_str_eq(s = step(&p, "ratio", 1, 1), "1");
+	free(s);
+	ck_assert_str_eq(s = step(&p, "ratio", -1, 2), "0.2");
+	free(s);
+	ck_assert_str_eq(s = step(&p, "sync", 1, 2), "atomic");
+	free(s);
+	ck_assert_str_eq(s = step(&p, "sync", 1, 1), "none");
+	free(s);
+	ck_assert_str_eq(s = step(&p, "sync", -1, 1), "atomic");
+	free(s);
+	ck_assert_str_eq(s = step(&p, "durations", 1, 1), "");
+	free(s);
+}
+END_TEST
+
 static Suite *
 params_suite(void)
 {
@@ -179,6 +248,8 @@ params_suite(void)
 
 	tcase_add_test(core, test_params_defaults);
 	tcase_add_test(core, test_params_values);
+	tcase_add_test(core, test_params_get_unknown);
+	tcase_add_test(core, test_params_step);
 	tcase_add_test(core, test_params_every_demo);
 	tcase_add_test(edge, test_params_errors);
 	tcase_add_test(edge, test_params_set_keeps_old);

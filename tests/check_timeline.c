@@ -83,6 +83,33 @@ START_TEST(test_timeline_fold_dominant)
 }
 END_TEST
 
+/* The state at an instant, since when and until when, spans joined. */
+START_TEST(test_timeline_at)
+{
+	struct timeline	*tl = timeline_create(tr);
+	uint64_t	 since, until;
+	uint8_t		 st;
+
+	at(100, 0, STATE_RUNNING);
+	at(300, 0, STATE_RUNNING);	/* a second span of the same state */
+	at(500, 0, STATE_WAIT_GIL);
+	at(700, 0, STATE_RUNNING);
+	timeline_finish(tl, 1000);
+	ck_assert_int_eq(timeline_at(tl, 0, 50, &st, &since, &until), -1);
+	ck_assert_int_eq(timeline_at(tl, 0, 350, &st, &since, &until), 0);
+	ck_assert_int_eq(st, STATE_RUNNING);
+	ck_assert_uint_eq(since, 100);
+	ck_assert_uint_eq(until, 500);
+	ck_assert_int_eq(timeline_at(tl, 0, 500, &st, &since, &until), 0);
+	ck_assert_int_eq(st, STATE_WAIT_GIL);
+	ck_assert_uint_eq(since, 500);
+	ck_assert_uint_eq(until, 700);
+	ck_assert_int_eq(timeline_at(tl, 0, 999, &st, &since, &until), 0);
+	ck_assert_uint_eq(until, 1000);
+	timeline_destroy(tl);
+}
+END_TEST
+
 /* Before a lane's first event the columns are empty (STATE_NONE). */
 START_TEST(test_timeline_fold_before_start)
 {
@@ -289,6 +316,7 @@ timeline_suite(void)
 	tcase_add_checked_fixture(edge, setup, teardown);
 	tcase_add_test(core, test_timeline_spans);
 	tcase_add_test(core, test_timeline_fold_dominant);
+	tcase_add_test(core, test_timeline_at);
 	tcase_add_test(core, test_timeline_fold_before_start);
 	tcase_add_test(core, test_timeline_fold_window);
 	tcase_add_test(core, test_timeline_counter);

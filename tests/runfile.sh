@@ -104,8 +104,8 @@ grep -q 'fb2.md:10: warning: fallback: .*missing.run' "$TEST_TMP/err" ||
     fail "missing fallback: $(cat "$TEST_TMP/err")"
 ok "check: fallback: resolved next to the lesson, a missing file warned about"
 tmux_start 100 30 "$PARLAB '$TEST_TMP/lesson/fb.md'"
-tmux_wait 'f recorded run'
-tmux_keys f
+tmux_wait 'F recorded run'
+tmux_keys F
 tmux_wait 'the recorded run, recorded on '
 tmux_wait 'expected 200,000'
 tmux_keys q

@@ -101,7 +101,7 @@ ok ": 3 Enter jumps to page 3; page 9 is refused"
 sleep 2.1
 # Two seconds or more (a loaded machine may be minutes into the test).
 notes_wait 'elapsed ([0-9]+:[0-9]{2}:[0-9]{2}|[1-9][0-9]*:[0-9]{2}|0:[1-5][0-9]|0:0[2-9])'
-tmux_keys t
+tmux_keys T
 notes_wait 'elapsed 0:0[01]' 3
 tmux_wait 'timer reset'
 ok "t resets the timer"

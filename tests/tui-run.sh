@@ -26,18 +26,20 @@ ok "the figures at the end, the legend still there"
 
 tmux_keys +
 tmux_wait 'threads=5'
-tmux_keys s
+tmux_keys Tab Right Right Up
 tmux_wait 'sync=lock'
-tmux_keys g
+tmux_keys Right Up
 tmux_wait 'gil=new'
-ok "+ s g turn the knobs"
+tmux_keys Escape
+tmux_wait 'r run  Tab knobs'
+ok "+ steps the first knob; Tab, arrows turn any knob; Esc leaves"
 tmux_keys r
 tmux_wait 'before: threads=4' 10
 tmux_wait 'T4 +[|│]'
 tmux_wait 'expected 1,500,000' 20
 ok "r reruns with the knobs; the last run stays above"
 tmux_keys R
-tmux_wait 'replay 1x'
+tmux_wait 'replay 1/4'
 tmux_keys v
 tmux_keys z
 tmux_wait 'zoomed|replay' 5
