@@ -709,6 +709,8 @@ struct lesson_src {		/* text being parsed, and its line numbers */
 void		 lesson_src_init(struct lesson_src *, const char *, size_t,
 		     const unsigned *, unsigned);	/* lesson-src.c */
 int		 lesson_src_check(char *, size_t, struct lesson_diags *);
+int		 lesson_front_matter(struct lesson *, struct lesson_src *,
+		     struct lesson_diags *, size_t *);	/* lesson-front.c */
 char		*lesson_src_read(const char *, size_t *, struct lesson_diags *);
 void		 lesson_src_free(struct lesson_src *);
 size_t		 lesson_src_index(const struct lesson_src *, size_t);
@@ -735,6 +737,15 @@ int		 lesson_watch_tick(struct tui *, int);
 /* lesson-md.c */
 void		 lesson_md_walk(const struct lesson_src *, size_t,
 		     struct lesson *, struct lesson_diags *, int);
+
+/* lesson-param.c */
+char		*lesson_param_near(struct lesson_block *, const char *);
+int		 lesson_param_set(struct lesson_block *, struct lesson_diags *,
+		     unsigned, const char *);
+size_t		 lesson_param_join(char **, size_t, size_t, char **,
+		     struct lesson_diags *, unsigned, const char *);
+void		 lesson_param_long(struct lesson_block *, struct lesson_diags *,
+		     unsigned);
 
 /* lesson-fence.c */
 int		 lesson_fence_kind(const char *);
