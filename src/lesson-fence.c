@@ -21,8 +21,10 @@
 
 #include "config.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "parlab.h"
 
@@ -144,8 +146,9 @@ fence_knobs(struct lesson_block *b, struct lesson_diags *d, unsigned line,
 			xasprintf(&kv, "%s=", w[i]);
 			near = lesson_param_near(b, w[i]);
 			if (params_set(&tmp, kv, &cause) != 0 && near != NULL)
-				lesson_diag(d, line, 1, "%s: knobs: %s; did you "
-				    "mean '%s'?", b->demo->name, cause, near);
+				lesson_diag(d, line, 1, "%s: knobs: %s; did "
+				    "you mean '%s'?", b->demo->name, cause,
+				    near);
 			else if (cause != NULL)
 				lesson_diag(d, line, 1, "%s: knobs: %s",
 				    b->demo->name, cause);
@@ -349,8 +352,9 @@ fence_ask_blocks(struct lesson_block *b, struct lesson_diags *d,
 				lesson_diag(d, ib->line, 1, "a choice has no "
 				    "text: write it after '- [ ] '");
 			if (b->nchoices == LESSON_MAX_CHOICES)
-				lesson_diag(d, ib->line, 1, "an ask has at most "
-				    "%d choices (answered with keys 1 to %d)",
+				lesson_diag(d, ib->line, 1, "an ask has at "
+				    "most %d choices (answered with keys 1 to "
+				    "%d)",
 				    LESSON_MAX_CHOICES, LESSON_MAX_CHOICES);
 			b->choices = xreallocarray(b->choices, b->nchoices + 1,
 			    sizeof *b->choices);
@@ -412,14 +416,15 @@ fence_ask(struct lesson *l, struct lesson_diags *d, char **lines,
 			tol_line = at[i];
 			s = fence_skip(s + 10);
 			if ((rc = fence_tolerance(s, b)) == -1)
-				lesson_diag(d, at[i], 1, "tolerance: '%s' has no "
-				    "unit: write '%s%%' (a percentage of the "
-				    "figure) or '\xc2\xb1%s' (an absolute margin, "
-				    "also '+-%s')", s, s, s, s);
+				lesson_diag(d, at[i], 1, "tolerance: '%s' has "
+				    "no unit: write '%s%%' (a percentage of "
+				    "the figure) or '\xc2\xb1%s' (an absolute "
+				    "margin, also '+-%s')", s, s, s, s);
 			else if (rc != 0)
-				lesson_diag(d, at[i], 1, "tolerance: '%s' is not "
-				    "a percentage such as 20%% nor an absolute "
-				    "margin such as \xc2\xb1" "0.5 or +-0.5", s);
+				lesson_diag(d, at[i], 1, "tolerance: '%s' is "
+				    "not a percentage such as 20%% nor an "
+				    "absolute margin such as \xc2\xb1" "0.5 or "
+				    "+-0.5", s);
 			s = "";
 		} else
 			s = lines[i];
@@ -508,6 +513,55 @@ fence_note(struct lesson *l, struct lesson_diags *d, char **lines,
 	}
 	if (b->ntext == 0)
 		lesson_diag(d, line, 0, "empty note");
+}
+
+/*
+ * Refuse a code block named like a parlab block (notes, Run, asks): as a
+ * listing its text would reach the students.  A few real languages are
+ * that close (awk, asm) and pass.
+ */
+void
+lesson_fence_near(struct lesson_diags *d, const char *lang, char fence,
+    unsigned line)
+{
+	static const char	*languages = " awk asm none node ";
+	char			*near, *pad;
+
+	xasprintf(&pad, " %s ", lang);
+	near = strstr(languages, pad) == NULL ?
+	    lesson_suggest(lang, "run ask note pause", ' ') : NULL;
+	if (near != NULL)
+		lesson_diag(d, line, 1, "unknown block '%c%c%c%s': "
+		    "did you mean '%c%c%c%s'? As a code listing its text is "
+		    "shown to students", fence, fence, fence, lang,
+		    fence, fence, fence, near);
+	free(near);
+	free(pad);
+}
+
+/*
+ * An HTML comment (p: its text after "<!--"): "<!-- pause -->" is a pause
+ * block; "PAUSE" or "pause here" is refused, since it would otherwise be a
+ * silent remark; any other comment is the author's own.
+ */
+void
+lesson_fence_comment(struct lesson *l, struct lesson_diags *d, const char *p,
+    unsigned line)
+{
+	int	exact;
+
+	while (*p == ' ' || *p == '-')
+		p++;
+	if (strncasecmp(p, "pause", 5) != 0 || isalnum((unsigned char)p[5]))
+		return;
+	exact = strncmp(p, "pause", 5) == 0;
+	for (p += 5; *p == ' ' || *p == '-'; p++)
+		;
+	if (exact && strcmp(p, ">") == 0)
+		lesson_block_add(l, LBLOCK_PAUSE, line);
+	else
+		lesson_diag(d, line, 1, "this comment is not a pause: write it "
+		    "'<!-- pause -->', in lower case and alone");
 }
 
 /* Add the block a parlab fence stands for (lang is one of fence_kinds). */

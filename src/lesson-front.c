@@ -61,12 +61,12 @@ lesson_id_ok(const char *id)
 static void
 lesson_front_unknown(const char *key, unsigned line, struct lesson_diags *d)
 {
-	static const char	*known = "id title summary order level autoplay";
-	char			*near = lesson_suggest(key, known, ' ');
+	char	*near = lesson_suggest(key,
+	    "id title summary order level autoplay", ' ');
 
 	if (near != NULL)
-		lesson_diag(d, line, 0, "unknown front matter key '%s'; did you "
-		    "mean '%s'?", key, near);
+		lesson_diag(d, line, 0, "unknown front matter key '%s'; did "
+		    "you mean '%s'?", key, near);
 	else
 		lesson_diag(d, line, 0, "unknown front matter key '%s'; known: "
 		    "id, title, summary, order, level, autoplay", key);

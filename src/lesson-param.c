@@ -88,8 +88,8 @@ lesson_param_set(struct lesson_block *b, struct lesson_diags *d, unsigned line,
  * returns how many words it took.
  */
 size_t
-lesson_param_join(char **w, size_t nw, size_t k, char **kv, struct lesson_diags *d,
-    unsigned line, const char *demo)
+lesson_param_join(char **w, size_t nw, size_t k, char **kv,
+    struct lesson_diags *d, unsigned line, const char *demo)
 {
 	size_t	len = strlen(w[k]), took = 1;
 
