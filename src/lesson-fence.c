@@ -6,12 +6,12 @@
  * one block to the lesson:
  *
  *   run    "DEMO key=value ..." in the command-line grammar, checked with the
- *          same registry and the same params.c messages as `parlab run`, and
- *          an optional "knobs: NAME ..." line naming the parameters a
- *          student may turn first, "show: FIGURE ..." the figures its
- *          summary line shows first, "needs: cores>=N" (lesson-check.c),
- *          and "fallback: FILE" naming a saved run (runfile.c) to show
- *          when it cannot run live;
+ *          same registry and the same params.c messages as `parlab run`
+ *          (lesson-param.c), and optional lines: "knobs: NAME ..." the
+ *          parameters a student may turn first, "show: FIGURE ..." the
+ *          figures its summary line shows first, "needs: cores>=N"
+ *          (lesson-check.c), and "fallback: FILE" a saved run (runfile.c)
+ *          to show when it cannot run live;
  *   ask    a question: paragraphs, then a task list of choices ("- [x]" is
  *          right), then "> explanation"; or "predict: METRIC" (with an
  *          optional "tolerance: 20%") judged by the run block "run: N"
@@ -27,10 +27,11 @@
 
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "parlab.h"
@@ -125,134 +126,6 @@ fence_unknown_demo(struct lesson_diags *d, unsigned line, const char *name)
 	free(list);
 }
 
-/* The parameter of a run's demo named key, or NULL. */
-static struct param_value *
-fence_param_find(struct lesson_block *b, const char *key)
-{
-	unsigned	k;
-
-	for (k = 0; k < b->params.n; k++)
-		if (strcmp(b->params.v[k].spec->name, key) == 0)
-			return &b->params.v[k];
-	return NULL;
-}
-
-/* The parameter name of a run's demo closest to key (allocated), or NULL. */
-static char *
-fence_param_near(struct lesson_block *b, const char *key)
-{
-	char		*names = xstrdup(""), *next, *near;
-	unsigned	 k;
-
-	for (k = 0; k < b->params.n; k++) {
-		xasprintf(&next, "%s %s", names, b->params.v[k].spec->name);
-		free(names);
-		names = next;
-	}
-	near = lesson_suggest(key, names, ' ');
-	free(names);
-	return near;
-}
-
-/*
- * Set one "key=value" of a run's demo line: a refusal in the words of
- * `parlab run`, with the close name for a misspelt key or choice; a key
- * given twice is a warning (the last one counts, as on the command line).
- */
-static int
-fence_param(struct lesson_block *b, struct lesson_diags *d, unsigned line,
-    const char *kv)
-{
-	struct param_value	*v;
-	const char		*eq = strchr(kv, '=');
-	char			*key, *cause = NULL, *near = NULL;
-	int			 rc = 0;
-
-	key = xstrndup(kv, eq != NULL ? (size_t)(eq - kv) : strlen(kv));
-	if ((v = fence_param_find(b, key)) != NULL && v->set)
-		lesson_diag(d, line, 0, "%s: '%s' given twice; the last one "
-		    "counts", b->demo->name, key);
-	if (params_set(&b->params, kv, &cause) != 0) {
-		if (v == NULL && eq != NULL)
-			near = fence_param_near(b, key);
-		else if (v != NULL && v->spec->type == PARAM_CHOICE &&
-		    eq != NULL)
-			near = lesson_suggest(eq + 1, v->spec->choices, '|');
-		if (near != NULL)
-			lesson_diag(d, line, 1, "%s: %s; did you mean '%s'?",
-			    b->demo->name, cause, near);
-		else
-			lesson_diag(d, line, 1, "%s: %s", b->demo->name, cause);
-		rc = -1;
-	}
-	free(near);
-	free(cause);
-	free(key);
-	return rc;
-}
-
-/*
- * The words from w[k] that make one "key=value" (written "key = value",
- * "key= value" or "key =value": one mistake, said once), joined in *kv;
- * returns how many words it took.
- */
-static size_t
-fence_join(char **w, size_t nw, size_t k, char **kv, struct lesson_diags *d,
-    unsigned line, const char *demo)
-{
-	size_t	len = strlen(w[k]), took = 1;
-
-	if (k + 2 < nw && strcmp(w[k + 1], "=") == 0 &&
-	    strchr(w[k], '=') == NULL) {
-		xasprintf(kv, "%s=%s", w[k], w[k + 2]);
-		took = 3;
-	} else if (k + 1 < nw && len > 1 && w[k][len - 1] == '=' &&
-	    strchr(w[k], '=') == w[k] + len - 1 &&
-	    strchr(w[k + 1], '=') == NULL) {
-		xasprintf(kv, "%s%s", w[k], w[k + 1]);
-		took = 2;
-	} else if (k + 1 < nw && w[k + 1][0] == '=' && w[k + 1][1] != '\0' &&
-	    strchr(w[k], '=') == NULL) {
-		xasprintf(kv, "%s%s", w[k], w[k + 1]);
-		took = 2;
-	} else {
-		*kv = xstrdup(w[k]);
-		return 1;
-	}
-	lesson_diag(d, line, 1, "%s: write '%s' with no spaces around '='",
-	    demo, *kv);
-	return took;
-}
-
-/* Warn of a run far longer than a class can wait for: a minute or more. */
-static void
-fence_long_run(struct lesson_block *b, struct lesson_diags *d, unsigned line)
-{
-	const struct param_value	*v;
-	const char			*name;
-	size_t				 len;
-	unsigned			 k;
-	double				 s;
-
-	for (k = 0; k < b->params.n; k++) {
-		v = &b->params.v[k];
-		name = v->spec->name;
-		len = strlen(name);
-		if (!v->set || len < 3 || v->spec->type != PARAM_INT)
-			continue;
-		if (strcmp(name + len - 3, "_ms") == 0)
-			s = v->num / 1e3;
-		else if (strcmp(name + len - 3, "_us") == 0)
-			s = v->num / 1e6;
-		else
-			continue;
-		if (s >= 60)
-			lesson_diag(d, line, 0, "%s: %s=%s is %.0f s of work; "
-			    "keep a run classroom-sized (a few seconds)",
-			    b->demo->name, name, v->text, s);
-	}
-}
-
 /* The knobs line of a run block: each must be a parameter of the demo. */
 static void
 fence_knobs(struct lesson_block *b, struct lesson_diags *d, unsigned line,
@@ -279,10 +152,11 @@ fence_knobs(struct lesson_block *b, struct lesson_diags *d, unsigned line,
 			tmp = b->params;
 			cause = NULL;
 			xasprintf(&kv, "%s=", w[i]);
-			near = fence_param_near(b, w[i]);
+			near = lesson_param_near(b, w[i]);
 			if (params_set(&tmp, kv, &cause) != 0 && near != NULL)
-				lesson_diag(d, line, 1, "%s: knobs: %s; did you "
-				    "mean '%s'?", b->demo->name, cause, near);
+				lesson_diag(d, line, 1, "%s: knobs: %s; did "
+				    "you mean '%s'?", b->demo->name, cause,
+				    near);
 			else if (cause != NULL)
 				lesson_diag(d, line, 1, "%s: knobs: %s",
 				    b->demo->name, cause);
@@ -423,10 +297,10 @@ fence_run(struct lesson *l, struct lesson_diags *d, char **lines,
 		}
 		params_init(&b->params, b->demo->params);
 		for (k = 1, bad = 0; k < nw; k += took) {
-			took = fence_join(w, nw, k, &kv, d, at[i],
+			took = lesson_param_join(w, nw, k, &kv, d, at[i],
 			    b->demo->name);
 			bad |= took > 1;
-			if (fence_param(b, d, at[i], kv) != 0)
+			if (lesson_param_set(b, d, at[i], kv) != 0)
 				bad = 1;
 			free(kv);
 		}
@@ -438,7 +312,7 @@ fence_run(struct lesson *l, struct lesson_diags *d, char **lines,
 			    cause);
 		free(cause);
 		if (!bad)
-			fence_long_run(b, d, at[i]);
+			lesson_param_long(b, d, at[i]);
 		fence_words_free(w, nw);
 		if (have_knobs)
 			lesson_diag(d, at[i], 1, "the knobs: line comes after "
@@ -563,8 +437,9 @@ fence_ask_blocks(struct lesson_block *b, struct lesson_diags *d,
 				lesson_diag(d, ib->line, 1, "a choice has no "
 				    "text: write it after '- [ ] '");
 			if (b->nchoices == LESSON_MAX_CHOICES)
-				lesson_diag(d, ib->line, 1, "an ask has at most "
-				    "%d choices (answered with keys 1 to %d)",
+				lesson_diag(d, ib->line, 1, "an ask has at "
+				    "most %d choices (answered with keys 1 to "
+				    "%d)",
 				    LESSON_MAX_CHOICES, LESSON_MAX_CHOICES);
 			b->choices = xreallocarray(b->choices, b->nchoices + 1,
 			    sizeof *b->choices);
@@ -648,14 +523,15 @@ fence_ask(struct lesson *l, struct lesson_diags *d, char **lines,
 			tol_line = at[i];
 			s = fence_skip(s + 10);
 			if ((rc = fence_tolerance(s, b)) == -1)
-				lesson_diag(d, at[i], 1, "tolerance: '%s' has no "
-				    "unit: write '%s%%' (a percentage of the "
-				    "figure) or '\xc2\xb1%s' (an absolute margin, "
-				    "also '+-%s')", s, s, s, s);
+				lesson_diag(d, at[i], 1, "tolerance: '%s' has "
+				    "no unit: write '%s%%' (a percentage of "
+				    "the figure) or '\xc2\xb1%s' (an absolute "
+				    "margin, also '+-%s')", s, s, s, s);
 			else if (rc != 0)
-				lesson_diag(d, at[i], 1, "tolerance: '%s' is not "
-				    "a percentage such as 20%% nor an absolute "
-				    "margin such as \xc2\xb1" "0.5 or +-0.5", s);
+				lesson_diag(d, at[i], 1, "tolerance: '%s' is "
+				    "not a percentage such as 20%% nor an "
+				    "absolute margin such as \xc2\xb1" "0.5 or "
+				    "+-0.5", s);
 			s = "";
 		} else if (strncmp(s, "run:", 4) == 0) {
 			/* Which run block of the page judges a prediction. */
@@ -754,6 +630,55 @@ fence_note(struct lesson *l, struct lesson_diags *d, char **lines,
 	}
 	if (b->ntext == 0)
 		lesson_diag(d, line, 0, "empty note");
+}
+
+/*
+ * Refuse a code block named like a parlab block (notes, Run, asks): as a
+ * listing its text would reach the students.  A few real languages are
+ * that close (awk, asm) and pass.
+ */
+void
+lesson_fence_near(struct lesson_diags *d, const char *lang, char fence,
+    unsigned line)
+{
+	static const char	*languages = " awk asm none node ";
+	char			*near, *pad;
+
+	xasprintf(&pad, " %s ", lang);
+	near = strstr(languages, pad) == NULL ?
+	    lesson_suggest(lang, "run ask note pause", ' ') : NULL;
+	if (near != NULL)
+		lesson_diag(d, line, 1, "unknown block '%c%c%c%s': "
+		    "did you mean '%c%c%c%s'? As a code listing its text is "
+		    "shown to students", fence, fence, fence, lang,
+		    fence, fence, fence, near);
+	free(near);
+	free(pad);
+}
+
+/*
+ * An HTML comment (p: its text after "<!--"): "<!-- pause -->" is a pause
+ * block; "PAUSE" or "pause here" is refused, since it would otherwise be a
+ * silent remark; any other comment is the author's own.
+ */
+void
+lesson_fence_comment(struct lesson *l, struct lesson_diags *d, const char *p,
+    unsigned line)
+{
+	int	exact;
+
+	while (*p == ' ' || *p == '-')
+		p++;
+	if (strncasecmp(p, "pause", 5) != 0 || isalnum((unsigned char)p[5]))
+		return;
+	exact = strncmp(p, "pause", 5) == 0;
+	for (p += 5; *p == ' ' || *p == '-'; p++)
+		;
+	if (exact && strcmp(p, ">") == 0)
+		lesson_block_add(l, LBLOCK_PAUSE, line);
+	else
+		lesson_diag(d, line, 1, "this comment is not a pause: write it "
+		    "'<!-- pause -->', in lower case and alone");
 }
 
 /* Add the block a parlab fence stands for (lang is one of fence_kinds). */

@@ -17,25 +17,19 @@
  * use: a few, such as the text of an entity, may not), so each block's
  * line comes from the byte offset of its first text.  md4c accepts any
  * input, so an unclosed fence is found here: the line after its last
- * content line must hold the closing fence.
+ * content line must hold the closing fence, and no line inside may open
+ * another fence like it (lesson-src.c reads those line shapes).
  */
 
 #include "config.h"
 
-#include <ctype.h>
 #include <md4c.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "parlab.h"
 
 #define WALK_MAX_LISTS	32
-
-struct walk_buf {		/* a growing string */
-	char	*s;
-	size_t	 len, cap;
-};
 
 struct walk {
 	const struct lesson_src	*src;
@@ -57,45 +51,22 @@ struct walk {
 	char			*lang;
 	unsigned		 code_line;	/* the opening fence's line */
 	size_t			 code_idx;	/* its source line index */
-	struct walk_buf		 cl;		/* the line being collected */
+	struct lesson_buf		 cl;		/* the line being collected */
 	char			**lines;
 	unsigned		*lines_at;
 	size_t			 nlines;
 	unsigned		 cl_at;
 
 	int			 in_html;
-	struct walk_buf		 html;
+	struct lesson_buf		 html;
 	unsigned		 html_line;
 
 	int			 in_table;
 	char			***rows;	/* rows of cells */
 	size_t			 nrows, *ncells;
-	struct walk_buf		 cell;
+	struct lesson_buf		 cell;
 	unsigned		 table_line;
 };
-
-/* Append n bytes to a growing string. */
-static void
-walk_buf_add(struct walk_buf *b, const char *s, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		b->cap = (b->len + n + 1) * 2;
-		b->s = xreallocarray(b->s, b->cap, 1);
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-/* Take a growing string's contents (never NULL) and empty it. */
-static char *
-walk_buf_take(struct walk_buf *b)
-{
-	char	*s = b->s != NULL ? b->s : xstrdup("");
-
-	memset(b, 0, sizeof *b);
-	return s;
-}
 
 /* Note where we are, from a pointer md4c gave us. */
 static void
@@ -178,126 +149,19 @@ walk_style(const struct walk *w)
 	    (w->code ? LSTYLE_CODE : 0) | (w->link ? LSTYLE_LINK : 0);
 }
 
-/* Decode an HTML entity ("&amp;", "&#233;") into UTF-8 in out (8 bytes). */
-static size_t
-walk_entity(const char *s, size_t n, char *out)
-{
-	static const struct { const char *name, *utf8; } names[] = {
-		{ "&amp;", "&" }, { "&lt;", "<" }, { "&gt;", ">" },
-		{ "&quot;", "\"" }, { "&apos;", "'" }, { "&nbsp;", " " },
-		{ "&mdash;", "\xe2\x80\x94" }, { "&ndash;", "\xe2\x80\x93" },
-		{ "&hellip;", "\xe2\x80\xa6" }, { "&times;", "\xc3\x97" },
-		{ "&rarr;", "\xe2\x86\x92" }, { "&larr;", "\xe2\x86\x90" },
-	};
-	unsigned long	c = 0;
-	size_t		i;
-
-	for (i = 0; i < sizeof names / sizeof names[0]; i++)
-		if (strlen(names[i].name) == n &&
-		    memcmp(names[i].name, s, n) == 0) {
-			strcpy(out, names[i].utf8);
-			return strlen(out);
-		}
-	if (n < 4 || s[1] != '#') {
-		memcpy(out, "?", 2);	/* an entity we do not know */
-		return 1;
-	}
-	c = strtoul(s + 2 + (s[2] == 'x' || s[2] == 'X'), NULL,
-	    (s[2] == 'x' || s[2] == 'X') ? 16 : 10);
-	if (c == 0 || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		c = 0xfffd;
-	if (c < 0x80) {
-		out[0] = (char)c;
-		return 1;
-	}
-	if (c < 0x800) {
-		out[0] = (char)(0xc0 | (c >> 6));
-		out[1] = (char)(0x80 | (c & 0x3f));
-		return 2;
-	}
-	if (c < 0x10000) {
-		out[0] = (char)(0xe0 | (c >> 12));
-		out[1] = (char)(0x80 | ((c >> 6) & 0x3f));
-		out[2] = (char)(0x80 | (c & 0x3f));
-		return 3;
-	}
-	out[0] = (char)(0xf0 | (c >> 18));
-	out[1] = (char)(0x80 | ((c >> 12) & 0x3f));
-	out[2] = (char)(0x80 | ((c >> 6) & 0x3f));
-	out[3] = (char)(0x80 | (c & 0x3f));
-	return 4;
-}
-
-/* Is source line idx a closing fence of char c (after container marks)? */
-static int
-walk_is_fence(const struct lesson_src *src, size_t idx, char c)
-{
-	const char	*s, *e;
-	int		 n = 0;
-
-	if (idx >= src->nlines)
-		return 0;
-	s = src->base + src->starts[idx];
-	e = src->base + src->starts[idx + 1];
-	while (s < e && (*s == ' ' || *s == '\t' || *s == '>'))
-		s++;
-	while (s < e && *s == c)
-		s++, n++;
-	while (s < e && (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n'))
-		s++;
-	return n >= 3 && s == e;
-}
-
-/*
- * The file line of a line inside a fenced block that opens another fence
- * of the same kind (at least as long, with a name), or 0.  It means this
- * block was never closed: the other block's closing line closed it.
- */
-static unsigned
-walk_inner_fence(const struct walk *w)
-{
-	const char	*s, *e;
-	size_t		 i, open = 0;
-
-	s = w->src->base + w->src->starts[w->code_idx];
-	e = w->src->base + w->src->starts[w->code_idx + 1];
-	while (s < e && (*s == ' ' || *s == '\t' || *s == '>'))
-		s++;
-	while (s < e && *s == w->fence)
-		s++, open++;
-	for (i = 0; i < w->nlines; i++) {
-		s = w->lines[i];
-		while (*s == ' ')
-			s++;
-		for (e = s; *e == w->fence; e++)
-			;
-		if ((size_t)(e - s) < open || e - s < 3)
-			continue;
-		while (*e == ' ')
-			e++;
-		if (*e != '\0' && (w->fence != '`' || strchr(e, '`') == NULL))
-			return w->lines_at[i];
-	}
-	return 0;
-}
-
-/* Refuse a code block named like a parlab block (notes, Run, asks). */
+/* Keep the code line collected so far, cleaned, with its file line. */
 static void
-walk_near_fence(struct walk *w)
+walk_code_line(struct walk *w)
 {
-	static const char	*languages = " awk asm none node ";
-	char			*near, *pad;
+	char	*raw = lesson_buf_take(&w->cl);
 
-	xasprintf(&pad, " %s ", w->lang);
-	near = strstr(languages, pad) == NULL ?
-	    lesson_suggest(w->lang, "run ask note pause", ' ') : NULL;
-	if (near != NULL)
-		lesson_diag(w->d, w->code_line, 1, "unknown block '%c%c%c%s': "
-		    "did you mean '%c%c%c%s'? As a code listing its text is "
-		    "shown to students", w->fence, w->fence, w->fence, w->lang,
-		    w->fence, w->fence, w->fence, near);
-	free(near);
-	free(pad);
+	w->lines = xreallocarray(w->lines, w->nlines + 1, sizeof *w->lines);
+	w->lines_at = xreallocarray(w->lines_at, w->nlines + 1,
+	    sizeof *w->lines_at);
+	w->lines_at[w->nlines] = w->cl_at != 0 ? w->cl_at : w->line;
+	w->lines[w->nlines++] = lesson_clean(raw, strlen(raw), 8, NULL);
+	free(raw);
+	w->cl_at = 0;
 }
 
 /* Finish a code block: check its fence, then keep it or act on it. */
@@ -307,38 +171,36 @@ walk_code_end(struct walk *w)
 	struct lesson_block	*b;
 	size_t			 i, close_idx;
 	unsigned		 inner;
-	int			 open = 0;
+	int			 open = 0, closed;
 
-	if (w->cl.len > 0) {	/* a last line with no newline */
-		w->lines = xreallocarray(w->lines, w->nlines + 1,
-		    sizeof *w->lines);
-		w->lines_at = xreallocarray(w->lines_at, w->nlines + 1,
-		    sizeof *w->lines_at);
-		w->lines_at[w->nlines] = w->cl_at;
-		w->lines[w->nlines++] = walk_buf_take(&w->cl);
-	}
+	if (w->cl.len > 0)	/* a last line with no newline */
+		walk_code_line(w);
 	/* One error at the opening fence; its lines are then not acted on,
 	 * so they add no errors of their own. */
 	if (w->fence != 0) {
 		close_idx = w->code_idx + 1 + w->nlines;
-		if ((inner = walk_inner_fence(w)) != 0)
-			lesson_diag(w->d, w->code_line, 1, "unterminated %c%c%c "
-			    "fence: the fence on line %u opens inside it; close "
-			    "this one with a line of %c%c%c", w->fence, w->fence,
-			    w->fence, inner, w->fence, w->fence, w->fence);
-		if (!walk_is_fence(w->src, close_idx, w->fence) && inner == 0)
-			lesson_diag(w->d, w->code_line, 1, "unterminated %c%c%c "
-			    "fence: close it with a line of %c%c%c",
+		inner = lesson_src_inner_fence(w->src, w->code_idx, w->fence,
+		    w->lines, w->lines_at, w->nlines);
+		if (inner != 0)
+			lesson_diag(w->d, w->code_line, 1, "unterminated "
+			    "%c%c%c fence: the fence on line %u opens inside "
+			    "it; close this one with a line of %c%c%c",
+			    w->fence, w->fence, w->fence, inner, w->fence,
+			    w->fence, w->fence);
+		closed = lesson_src_fence(w->src, close_idx, w->fence);
+		if (!closed && inner == 0)
+			lesson_diag(w->d, w->code_line, 1, "unterminated "
+			    "%c%c%c fence: close it with a line of %c%c%c",
 			    w->fence, w->fence, w->fence, w->fence, w->fence,
 			    w->fence);
-		open = inner != 0 || !walk_is_fence(w->src, close_idx, w->fence);
-		if (walk_is_fence(w->src, close_idx, w->fence)) {
+		open = inner != 0 || !closed;
+		if (closed) {
 			w->last = close_idx;
 			w->line = lesson_src_lineno(w->src, close_idx);
 		}
 	}
 	if (w->top && w->lang != NULL && lesson_fence_kind(w->lang) < 0)
-		walk_near_fence(w);
+		lesson_fence_near(w->d, w->lang, w->fence, w->code_line);
 	if (w->top && w->lang != NULL && lesson_fence_kind(w->lang) >= 0 &&
 	    !open) {
 		lesson_fence(w->l, w->d, w->lang, w->lines, w->lines_at,
@@ -383,7 +245,7 @@ walk_code_begin(struct walk *w, const MD_BLOCK_CODE_DETAIL *cd)
 	/* A bare fence: the next fence line after what we saw last. */
 	for (i = w->last + (w->line != 0); w->fence != 0 &&
 	    i < w->src->nlines; i++) {
-		if (walk_is_fence(w->src, i, w->fence)) {
+		if (lesson_src_fence(w->src, i, w->fence)) {
 			w->code_idx = i;
 			w->code_line = lesson_src_lineno(w->src, i);
 			w->last = i;
@@ -399,96 +261,20 @@ walk_code_begin(struct walk *w, const MD_BLOCK_CODE_DETAIL *cd)
 static void
 walk_code_text(struct walk *w, const char *s, size_t n)
 {
-	char	*raw;
-
 	if (n == 1 && *s == '\n') {
-		raw = walk_buf_take(&w->cl);
-		w->lines = xreallocarray(w->lines, w->nlines + 1,
-		    sizeof *w->lines);
-		w->lines_at = xreallocarray(w->lines_at, w->nlines + 1,
-		    sizeof *w->lines_at);
-		w->lines_at[w->nlines] = w->cl_at != 0 ? w->cl_at : w->line;
-		w->lines[w->nlines++] = lesson_clean(raw, strlen(raw), 8,
-		    NULL);
-		free(raw);
-		w->cl_at = 0;
+		walk_code_line(w);
 		return;
 	}
 	if (w->cl.len == 0)
 		w->cl_at = w->line;
-	walk_buf_add(&w->cl, s, n);
+	lesson_buf_add(&w->cl, s, n);
 }
 
-/* The display width of UTF-8 text, counting code points. */
-static size_t
-walk_width(const char *s)
-{
-	size_t	n = 0;
-
-	for (; *s != '\0'; s++)
-		n += ((unsigned char)*s & 0xc0) != 0x80;
-	return n;
-}
-
-/* Finish a table: aligned columns as a CODE block, lang "table". */
-static void
-walk_table_end(struct walk *w)
-{
-	struct lesson_block	*b;
-	struct walk_buf		 out;
-	size_t			 width[64], ncols = 0, r, c, k;
-
-	memset(width, 0, sizeof width);
-	for (r = 0; r < w->nrows; r++)
-		for (c = 0; c < w->ncells[r] && c < 64; c++) {
-			if (walk_width(w->rows[r][c]) > width[c])
-				width[c] = walk_width(w->rows[r][c]);
-			if (c + 1 > ncols)
-				ncols = c + 1;
-		}
-	b = lesson_block_add(w->l, LBLOCK_CODE, w->table_line);
-	b->lang = xstrdup("table");
-	for (r = 0; r < w->nrows; r++) {
-		memset(&out, 0, sizeof out);
-		for (c = 0; c < ncols; c++) {
-			const char *cell = c < w->ncells[r] ? w->rows[r][c] : "";
-
-			walk_buf_add(&out, cell, strlen(cell));
-			for (k = walk_width(cell); c + 1 < ncols &&
-			    k < width[c] + 2; k++)
-				walk_buf_add(&out, " ", 1);
-		}
-		b->lines = xreallocarray(b->lines, b->nlines + 2,
-		    sizeof *b->lines);
-		b->lines[b->nlines++] = walk_buf_take(&out);
-		if (r == 0) {	/* rule the header off */
-			for (c = 0; c < ncols; c++)
-				for (k = 0; k < width[c] + (c + 1 < ncols ?
-				    2 : 0); k++)
-					walk_buf_add(&out, k < width[c] ?
-					    "-" : " ", 1);
-			b->lines[b->nlines++] = walk_buf_take(&out);
-		}
-	}
-	for (r = 0; r < w->nrows; r++) {
-		for (c = 0; c < w->ncells[r]; c++)
-			free(w->rows[r][c]);
-		free(w->rows[r]);
-	}
-	free(w->rows);
-	free(w->ncells);
-	w->rows = NULL;
-	w->ncells = NULL;
-	w->nrows = 0;
-	w->in_table = 0;
-}
-
-/* Finish a raw HTML block: a pause marker, a comment, or ignored HTML. */
+/* Finish a raw HTML block: a comment (perhaps a pause) or ignored HTML. */
 static void
 walk_html_end(struct walk *w)
 {
-	char	*s = walk_buf_take(&w->html), *p, *e;
-	int	 exact;
+	char	*s = lesson_buf_take(&w->html), *p, *e;
 
 	for (p = s; *p == ' ' || *p == '\t' || *p == '\n'; p++)
 		;
@@ -496,25 +282,9 @@ walk_html_end(struct walk *w)
 	    e[-1] == '\r' || e[-1] == '\t'); e--)
 		;
 	*e = '\0';
-	if (strncmp(p, "<!--", 4) == 0) {
-		for (p += 4; *p == ' ' || *p == '-'; p++)
-			;
-		/* "PAUSE" or "pause here" would be a remark, silently. */
-		if (strncasecmp(p, "pause", 5) == 0 &&
-		    !isalnum((unsigned char)p[5])) {
-			exact = strncmp(p, "pause", 5) == 0;
-			for (p += 5; *p == ' ' || *p == '-'; p++)
-				;
-			if (exact && strcmp(p, ">") == 0)
-				lesson_block_add(w->l, LBLOCK_PAUSE,
-				    w->html_line);
-			else
-				lesson_diag(w->d, w->html_line, 1, "this comment "
-				    "is not a pause: write it '<!-- pause -->', "
-				    "in lower case and alone");
-		}
-		/* Any other comment is the author's own remark. */
-	} else
+	if (strncmp(p, "<!--", 4) == 0)
+		lesson_fence_comment(w->l, w->d, p + 4, w->html_line);
+	else
 		lesson_diag(w->d, w->html_line, 0, "raw HTML is not shown");
 	free(s);
 	w->in_html = 0;
@@ -564,15 +334,8 @@ walk_enter_block(MD_BLOCKTYPE type, void *detail, void *arg)
 			break;
 		}
 		/* The break is on the first non-blank line after the last. */
-		for (n = (unsigned)w->last + (w->line != 0);
-		    n < w->src->nlines; n++) {
-			const char *s = w->src->base + w->src->starts[n];
-
-			while (*s == ' ' || *s == '\t' || *s == '\r')
-				s++;
-			if (*s != '\n' && *s != '\0')
-				break;
-		}
+		n = (unsigned)lesson_src_nonblank(w->src, w->last +
+		    (w->line != 0));
 		if (n < w->src->nlines) {
 			w->last = n;
 			w->line = lesson_src_lineno(w->src, n);
@@ -620,40 +383,13 @@ walk_enter_block(MD_BLOCKTYPE type, void *detail, void *arg)
 	return 0;
 }
 
-/*
- * A heading just ended: if it is text underlined by a "---" line, the
- * author most likely meant a page break (and the pages on either side
- * merge), since a blank line was all it lacked.
- */
-static void
-walk_setext(struct walk *w)
-{
-	const char	*s, *e;
-	size_t		 idx = w->last + 1;
-
-	if (!w->top || idx >= w->src->nlines)
-		return;
-	s = w->src->base + w->src->starts[w->last];
-	while (*s == ' ')
-		s++;
-	if (*s == '#')
-		return;		/* "## Title": the line below is a break */
-	s = w->src->base + w->src->starts[idx];
-	e = w->src->base + w->src->starts[idx + 1];
-	while (e > s && (e[-1] == '\n' || e[-1] == '\r' || e[-1] == ' '))
-		e--;
-	if (e - s == 3 && strncmp(s, "---", 3) == 0)
-		lesson_diag(w->d, lesson_src_lineno(w->src, idx), 1, "text "
-		    "right above '---' makes it a heading's underline, not a "
-		    "page break: leave a blank line before '---'");
-}
-
 /* md4c: a block ends. */
 static int
 walk_leave_block(MD_BLOCKTYPE type, void *detail, void *arg)
 {
 	struct walk	*w = arg;
 	size_t		 r;
+	unsigned	 n;
 	char		*raw;
 
 	switch (type) {
@@ -667,8 +403,11 @@ walk_leave_block(MD_BLOCKTYPE type, void *detail, void *arg)
 		w->cur = -1;
 		break;
 	case MD_BLOCK_H:
-		if (((MD_BLOCK_H_DETAIL *)detail)->level == 2)
-			walk_setext(w);
+		if (((MD_BLOCK_H_DETAIL *)detail)->level == 2 && w->top &&
+		    (n = lesson_src_setext(w->src, w->last)) != 0)
+			lesson_diag(w->d, n, 1, "text right above '---' makes "
+			    "it a heading's underline, not a page break: leave "
+			    "a blank line before '---'");
 		w->cur = -1;
 		break;
 	case MD_BLOCK_LI:
@@ -687,14 +426,20 @@ walk_leave_block(MD_BLOCKTYPE type, void *detail, void *arg)
 			r = w->nrows - 1;
 			w->rows[r] = xreallocarray(w->rows[r], w->ncells[r] + 1,
 			    sizeof *w->rows[r]);
-			raw = walk_buf_take(&w->cell);
+			raw = lesson_buf_take(&w->cell);
 			w->rows[r][w->ncells[r]++] = lesson_clean(raw,
 			    strlen(raw), 0, NULL);
 			free(raw);
 		}
 		break;
 	case MD_BLOCK_TABLE:
-		walk_table_end(w);
+		/* Aligned columns as a CODE block (lesson-table.c). */
+		lesson_table_block(w->l, w->rows, w->ncells, w->nrows,
+		    w->table_line);
+		w->rows = NULL;
+		w->ncells = NULL;
+		w->nrows = 0;
+		w->in_table = 0;
 		break;
 	default:
 		break;
@@ -776,11 +521,11 @@ walk_on_text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *arg)
 	if (w->in_html) {
 		if (w->html_line == 0)
 			w->html_line = w->line;
-		walk_buf_add(&w->html, s, n);
+		lesson_buf_add(&w->html, s, n);
 		return 0;
 	}
 	if (type == MD_TEXT_ENTITY) {
-		k = walk_entity(s, n, ent);
+		k = lesson_src_entity(s, n, ent);
 		s = ent;
 		n = (MD_SIZE)k;
 	} else if (type == MD_TEXT_SOFTBR) {
@@ -794,7 +539,7 @@ walk_on_text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *arg)
 	if (w->in_table) {
 		if (w->table_line == 0)
 			w->table_line = w->line;
-		walk_buf_add(&w->cell, type == MD_TEXT_BR ? " " : s,
+		lesson_buf_add(&w->cell, type == MD_TEXT_BR ? " " : s,
 		    type == MD_TEXT_BR ? 1 : n);
 		return 0;
 	}
@@ -815,7 +560,7 @@ lesson_md_walk(const struct lesson_src *src, size_t off, struct lesson *l,
 {
 	MD_PARSER	p;
 	struct walk	w;
-	size_t		r, c;
+	size_t		r;
 
 	memset(&p, 0, sizeof p);
 	p.flags = MD_DIALECT_GITHUB;
@@ -844,13 +589,7 @@ lesson_md_walk(const struct lesson_src *src, size_t off, struct lesson *l,
 	free(w.lines);
 	free(w.lines_at);
 	free(w.lang);
-	for (r = 0; r < w.nrows; r++) {
-		for (c = 0; c < w.ncells[r]; c++)
-			free(w.rows[r][c]);
-		free(w.rows[r]);
-	}
-	free(w.rows);
-	free(w.ncells);
+	lesson_table_free(w.rows, w.ncells, w.nrows);
 	free(w.cl.s);
 	free(w.html.s);
 	free(w.cell.s);

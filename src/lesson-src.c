@@ -14,7 +14,10 @@
  *     that is the whole file or the inside of an ask (whose lines map back
  *     to the file through an array);
  *   - lesson_clean(), which every piece of text passes through before it
- *     reaches the model: no control character or escape sequence survives.
+ *     reaches the model: no control character or escape sequence survives;
+ *     HTML entities decoded; a growing string (struct lesson_buf);
+ *   - the shapes of lines that need no parser: fences, a fence opened
+ *     inside a fenced block (it was never closed), a "---" under text.
  */
 
 #include "config.h"
@@ -201,7 +204,179 @@ lesson_src_line(const struct lesson_src *src, const char *p)
 	    (size_t)(p - src->base)));
 }
 
-/* Do the NUL bytes of buf look like UTF-16 (all at even or all at odd offsets)? */
+/* Append n bytes to a growing string. */
+void
+lesson_buf_add(struct lesson_buf *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		b->cap = (b->len + n + 1) * 2;
+		b->s = xreallocarray(b->s, b->cap, 1);
+	}
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+/* Take a growing string's contents (never NULL) and empty it. */
+char *
+lesson_buf_take(struct lesson_buf *b)
+{
+	char	*s = b->s != NULL ? b->s : xstrdup("");
+
+	memset(b, 0, sizeof *b);
+	return s;
+}
+
+/* Decode an HTML entity ("&amp;", "&#233;") into UTF-8 in out (8 bytes). */
+size_t
+lesson_src_entity(const char *s, size_t n, char *out)
+{
+	static const struct { const char *name, *utf8; } names[] = {
+		{ "&amp;", "&" }, { "&lt;", "<" }, { "&gt;", ">" },
+		{ "&quot;", "\"" }, { "&apos;", "'" }, { "&nbsp;", " " },
+		{ "&mdash;", "\xe2\x80\x94" }, { "&ndash;", "\xe2\x80\x93" },
+		{ "&hellip;", "\xe2\x80\xa6" }, { "&times;", "\xc3\x97" },
+		{ "&rarr;", "\xe2\x86\x92" }, { "&larr;", "\xe2\x86\x90" },
+	};
+	unsigned long	c = 0;
+	size_t		i;
+
+	for (i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strlen(names[i].name) == n &&
+		    memcmp(names[i].name, s, n) == 0) {
+			strcpy(out, names[i].utf8);
+			return strlen(out);
+		}
+	if (n < 4 || s[1] != '#') {
+		memcpy(out, "?", 2);	/* an entity we do not know */
+		return 1;
+	}
+	c = strtoul(s + 2 + (s[2] == 'x' || s[2] == 'X'), NULL,
+	    (s[2] == 'x' || s[2] == 'X') ? 16 : 10);
+	if (c == 0 || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		c = 0xfffd;
+	if (c < 0x80) {
+		out[0] = (char)c;
+		return 1;
+	}
+	if (c < 0x800) {
+		out[0] = (char)(0xc0 | (c >> 6));
+		out[1] = (char)(0x80 | (c & 0x3f));
+		return 2;
+	}
+	if (c < 0x10000) {
+		out[0] = (char)(0xe0 | (c >> 12));
+		out[1] = (char)(0x80 | ((c >> 6) & 0x3f));
+		out[2] = (char)(0x80 | (c & 0x3f));
+		return 3;
+	}
+	out[0] = (char)(0xf0 | (c >> 18));
+	out[1] = (char)(0x80 | ((c >> 12) & 0x3f));
+	out[2] = (char)(0x80 | ((c >> 6) & 0x3f));
+	out[3] = (char)(0x80 | (c & 0x3f));
+	return 4;
+}
+
+/* Is source line idx a closing fence of char c (after container marks)? */
+int
+lesson_src_fence(const struct lesson_src *src, size_t idx, char c)
+{
+	const char	*s, *e;
+	int		 n = 0;
+
+	if (idx >= src->nlines)
+		return 0;
+	s = src->base + src->starts[idx];
+	e = src->base + src->starts[idx + 1];
+	while (s < e && (*s == ' ' || *s == '\t' || *s == '>'))
+		s++;
+	while (s < e && *s == c)
+		s++, n++;
+	while (s < e && (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n'))
+		s++;
+	return n >= 3 && s == e;
+}
+
+/*
+ * The file line of a line of a fenced block (lines, at: n collected lines
+ * and their file lines; open: the source line of its opening fence of
+ * char c) that opens another fence of the same kind (at least as long,
+ * with a name), or 0.  It means the block was never closed: the other
+ * block's closing line closed it.
+ */
+unsigned
+lesson_src_inner_fence(const struct lesson_src *src, size_t open, char c,
+    char **lines, const unsigned *at, size_t n)
+{
+	const char	*s, *e;
+	size_t		 i, len = 0;
+
+	s = src->base + src->starts[open];
+	e = src->base + src->starts[open + 1];
+	while (s < e && (*s == ' ' || *s == '\t' || *s == '>'))
+		s++;
+	while (s < e && *s == c)
+		s++, len++;
+	for (i = 0; i < n; i++) {
+		s = lines[i];
+		while (*s == ' ')
+			s++;
+		for (e = s; *e == c; e++)
+			;
+		if ((size_t)(e - s) < len || e - s < 3)
+			continue;
+		while (*e == ' ')
+			e++;
+		if (*e != '\0' && (c != '`' || strchr(e, '`') == NULL))
+			return at[i];
+	}
+	return 0;
+}
+
+/*
+ * The file line of a "---" right under line idx, the last line of a
+ * heading, if that heading is text underlined (not "## ..."), else 0.  The
+ * author most likely meant a page break, and the pages on either side
+ * merge, since a blank line was all it lacked.
+ */
+unsigned
+lesson_src_setext(const struct lesson_src *src, size_t idx)
+{
+	const char	*s, *e;
+
+	if (idx + 1 >= src->nlines)
+		return 0;
+	s = src->base + src->starts[idx];
+	while (*s == ' ')
+		s++;
+	if (*s == '#')
+		return 0;	/* "## Title": the line below is a break */
+	s = src->base + src->starts[idx + 1];
+	e = src->base + src->starts[idx + 2];
+	while (e > s && (e[-1] == '\n' || e[-1] == '\r' || e[-1] == ' '))
+		e--;
+	if (e - s == 3 && strncmp(s, "---", 3) == 0)
+		return lesson_src_lineno(src, idx + 1);
+	return 0;
+}
+
+/* The index of the first source line from idx that is not blank, or nlines. */
+size_t
+lesson_src_nonblank(const struct lesson_src *src, size_t idx)
+{
+	const char	*s;
+
+	for (; idx < src->nlines; idx++) {
+		s = src->base + src->starts[idx];
+		while (*s == ' ' || *s == '\t' || *s == '\r')
+			s++;
+		if (*s != '\n' && *s != '\0')
+			break;
+	}
+	return idx;
+}
+
+/* Do buf's NUL bytes look like UTF-16 (all at even or all at odd offsets)? */
 static int
 lesson_src_utf16(const char *buf, size_t len)
 {
@@ -268,8 +443,8 @@ lesson_src_check(char *buf, size_t len, struct lesson_diags *d)
 	}
 	if ((nul = memchr(buf, '\0', len)) != NULL) {
 		if (lesson_src_utf16(buf, len)) {
-			lesson_diag(d, 1, 1, "the file looks like UTF-16 (every "
-			    "other byte is NUL): save it as UTF-8");
+			lesson_diag(d, 1, 1, "the file looks like UTF-16 "
+			    "(every other byte is NUL): save it as UTF-8");
 			return -1;
 		}
 		for (i = 0; buf + i < nul; i++)

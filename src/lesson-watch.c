@@ -37,7 +37,7 @@
 
 #include "parlab.h"
 
-#define LESSON_WATCH_NS	(NS_PER_SEC / 4)	/* stat() period without inotify */
+#define LESSON_WATCH_NS	(NS_PER_SEC / 4)	/* stat() period, no inotify */
 
 struct lesson_watch {
 	char		*path;
@@ -144,7 +144,7 @@ lesson_watch_changed(struct lesson_watch *w)
 		while ((n = read(w->fd, u.buf, sizeof u.buf)) > 0)
 			for (off = 0; off < (size_t)n;
 			    off += sizeof *ev + ev->len) {
-				ev = (const struct inotify_event *)(u.buf + off);
+				ev = (const void *)(u.buf + off);
 				if (ev->len > 0 &&
 				    strcmp(ev->name, w->name) == 0)
 					hit = 1;

@@ -895,6 +895,23 @@ struct lesson_src {		/* text being parsed, and its line numbers */
 void		 lesson_src_init(struct lesson_src *, const char *, size_t,
 		     const unsigned *, unsigned);	/* lesson-src.c */
 int		 lesson_src_check(char *, size_t, struct lesson_diags *);
+struct lesson_buf {		/* a growing string */
+	char	*s;
+	size_t	 len, cap;
+};
+void		 lesson_buf_add(struct lesson_buf *, const char *, size_t);
+char		*lesson_buf_take(struct lesson_buf *);
+size_t		 lesson_src_entity(const char *, size_t, char *);
+int		 lesson_src_fence(const struct lesson_src *, size_t, char);
+unsigned	 lesson_src_inner_fence(const struct lesson_src *, size_t, char,
+		     char **, const unsigned *, size_t);
+unsigned	 lesson_src_setext(const struct lesson_src *, size_t);
+size_t		 lesson_src_nonblank(const struct lesson_src *, size_t);
+void		 lesson_table_block(struct lesson *, char ***, size_t *, size_t,
+		     unsigned);	/* lesson-table.c */
+void		 lesson_table_free(char ***, size_t *, size_t);
+int		 lesson_front_matter(struct lesson *, struct lesson_src *,
+		     struct lesson_diags *, size_t *);	/* lesson-front.c */
 char		*lesson_src_read(const char *, size_t *, struct lesson_diags *);
 void		 lesson_src_free(struct lesson_src *);
 size_t		 lesson_src_index(const struct lesson_src *, size_t);
@@ -952,8 +969,21 @@ int		 lesson_needs_parse(const char *, int *, char **);
 void		 lesson_md_walk(const struct lesson_src *, size_t,
 		     struct lesson *, struct lesson_diags *, int);
 
+/* lesson-param.c */
+char		*lesson_param_near(struct lesson_block *, const char *);
+int		 lesson_param_set(struct lesson_block *, struct lesson_diags *,
+		     unsigned, const char *);
+size_t		 lesson_param_join(char **, size_t, size_t, char **,
+		     struct lesson_diags *, unsigned, const char *);
+void		 lesson_param_long(struct lesson_block *, struct lesson_diags *,
+		     unsigned);
+
 /* lesson-fence.c */
 int		 lesson_fence_kind(const char *);
+void		 lesson_fence_near(struct lesson_diags *, const char *, char,
+		     unsigned);
+void		 lesson_fence_comment(struct lesson *, struct lesson_diags *,
+		     const char *, unsigned);
 void		 lesson_fence(struct lesson *, struct lesson_diags *,
 		     const char *, char **, const unsigned *, size_t,
 		     unsigned);

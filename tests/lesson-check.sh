@@ -77,6 +77,13 @@ expect_exit 1 "$PARLAB" check "$TEST_TMP/nul.md"
     fail "NUL: $(cat "$TEST_TMP/err")"
 ok "a NUL byte: not a text file"
 
+# The last line of a listing at the end of the file is cleaned like any.
+{ printf '%b' "$hdr"; printf '\n```python\nx = 1\033[2J'; } >"$TEST_TMP/esc.md"
+"$PARLAB" check --dump "$TEST_TMP/esc.md" >"$TEST_TMP/out" 2>/dev/null
+grep -q '| x = 1$' "$TEST_TMP/out" || fail "esc: $(cat "$TEST_TMP/out")"
+tr -d '\033' <"$TEST_TMP/out" | cmp -s - "$TEST_TMP/out" || fail "an escape reached the model"
+ok "a listing's last line without a newline is cleaned of escapes"
+
 # UTF-16 (with a byte-order mark or without) and CR-only line ends say so.
 printf '\377\376-\000-\000-\000\n\000' >"$TEST_TMP/u16bom.md"
 expect_exit 1 "$PARLAB" check "$TEST_TMP/u16bom.md"
