@@ -47,6 +47,7 @@ int	 xvasprintf(char **, const char *, va_list);
 
 /* log.c */
 void	 log_set_cleanup(void (*)(void));
+void	 log_child(void);
 void	 fatal(const char *, ...) PARLAB_PRINTF(1, 2) PARLAB_NORETURN;
 void	 warnx_(const char *, ...) PARLAB_PRINTF(1, 2);
 void	 vwarnx_(const char *, va_list);

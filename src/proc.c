@@ -118,8 +118,12 @@ proc_close(int *fd)
 
 /*
  * In a new child, before anything else: its own session and so its own
- * process group, death with its parent, default signal handling and no
- * blocked signals.  Its own session also means no controlling terminal,
+ * process group, death with its parent, default handling of every signal
+ * parlab caught (the TUI's crash handlers would reset the parent's
+ * terminal under it), no fatal() hook and no exit-time work of the
+ * parent's (log_child()), and no blocked signals.  Signals the parent
+ * ignored stay ignored, as the user (nohup) may have wanted, but SIGINT,
+ * SIGTERM and SIGPIPE are the defaults a worker is stopped by.  Its own session also means no controlling terminal,
  * and, where the kernel groups scheduling by session (autogroup), the
  * scheduler weighs each worker as a process of its own rather than sharing
  * parlab's one slice among them all, as it would without autogroup.  Only
@@ -128,7 +132,9 @@ proc_close(int *fd)
 static void
 proc_child_setup(pid_t parent)
 {
-	sigset_t	none;
+	struct sigaction	sa;
+	sigset_t		none;
+	int			sig;
 
 	if (setsid() == -1)
 		setpgid(0, 0);
@@ -137,6 +143,15 @@ proc_child_setup(pid_t parent)
 #endif
 	if (getppid() != parent)
 		_exit(1);	/* the parent died before prctl */
+	for (sig = 1; sig < NSIG; sig++) {
+		if (sig == SIGKILL || sig == SIGSTOP ||
+		    sigaction(sig, NULL, &sa) != 0)
+			continue;
+		if ((sa.sa_flags & SA_SIGINFO) || (sa.sa_handler != SIG_DFL &&
+		    sa.sa_handler != SIG_IGN))
+			signal(sig, SIG_DFL);
+	}
+	log_child();
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGPIPE, SIG_DFL);
