@@ -31,6 +31,8 @@
 
 #define PROCS_STEP_NS	(10 * NS_PER_MS)	/* one counter step of work */
 #define PROCS_MSG_RESULT 1
+/* payload x procs: what the children build at once and the parent reads. */
+#define PROCS_PAYLOAD_TOTAL_MAX	(256 * 1024 * 1024)
 
 enum procs_task { PROCS_CPU, PROCS_IO };
 
@@ -43,7 +45,8 @@ static const struct param_spec procs_params[] = {
 	{ "work_ms", PARAM_INT, "1000", 1, 600000, NULL,
 	    "work per process, in ms" },
 	{ "payload", PARAM_INT, "0", 0, 64 * 1024 * 1024, NULL,
-	    "bytes each process sends back with its result" },
+	    "bytes each process sends back with its result (payload x procs "
+	    "at most 256 MiB)" },
 	{ NULL, 0, NULL, 0, 0, NULL, NULL }
 };
 
@@ -129,6 +132,26 @@ procs_worker(struct proc_ctx *ctx, int argc, char **argv, char **cause)
 	if (error != 0)
 		xasprintf(cause, "procs worker: cannot send the result");
 	return error;
+}
+
+/*
+ * The rule across parameters: payload x procs at most
+ * PROCS_PAYLOAD_TOTAL_MAX, since every child builds its payload at once
+ * (procs=16 payload=64 MiB took 1.1 GB at peak).
+ */
+static int
+procs_check(const struct params *p, char **cause)
+{
+	int64_t	total = params_int(p, "payload") * params_int(p, "procs");
+
+	if (total <= PROCS_PAYLOAD_TOTAL_MAX)
+		return 0;
+	xasprintf(cause, "payload=%lld with procs=%lld is %lld bytes in all: "
+	    "out of range, payload x procs is at most %d (256 MiB)",
+	    (long long)params_int(p, "payload"),
+	    (long long)params_int(p, "procs"), (long long)total,
+	    PROCS_PAYLOAD_TOTAL_MAX);
+	return -1;
 }
 
 /* Check one result message; fill counters[index]. */
@@ -318,5 +341,6 @@ const struct demo_class demo_procs_class = {
 	.summary = "processes on real cores, fork vs spawn",
 	.params = procs_params,
 	.run = procs_run,
+	.check = procs_check,
 	.worker = procs_worker,
 };

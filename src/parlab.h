@@ -152,6 +152,7 @@ int		 trace_recording(const struct trace *);
 uint64_t	 trace_now(const struct trace *);
 void		 trace_state(struct trace *, unsigned, enum state);
 void		 trace_state_at(struct trace *, unsigned, enum state, uint64_t);
+void		 trace_account(struct trace *, unsigned, enum state, uint64_t);
 void		 trace_point(struct trace *, unsigned, enum ev_kind, int64_t);
 void		 trace_lane_cpu(struct trace *, unsigned, uint64_t);
 void		 trace_lane_pid(struct trace *, unsigned, pid_t);

@@ -396,6 +396,21 @@ trace_state_at(struct trace *tr, unsigned lane, enum state st, uint64_t now)
 }
 
 /*
+ * Count ns spent in state st within the lane's current state span, with no
+ * event: a wait too short to draw still counts in the lane's figures.  The
+ * current state's clock moves on by ns, so that span is not counted twice.
+ * Only the lane's writer calls this, after the wait, before its next state.
+ */
+void
+trace_account(struct trace *tr, unsigned lane, enum state st, uint64_t ns)
+{
+	struct trace_lane	*l = &tr->lanes[lane];
+
+	l->state_ns[st] += ns;
+	l->since += ns;
+}
+
+/*
  * Record a point event.  EV_CPU is only stored when the core changed, so a
  * worker may call it often to feed the per-core view.
  */
