@@ -620,13 +620,19 @@ struct proc_spec {
 
 int	 proc_start(struct proc *, const struct proc_spec *, char **);
 int	 proc_ready(struct proc *, unsigned, int);
-int	 proc_send(int, uint32_t, const void *, size_t);
-int	 proc_recv(int, uint32_t *, void **, size_t *, char **);
 void	 proc_close_tasks(struct proc *);
 int	 proc_wait(struct proc *, char **);
 unsigned proc_stop_all(void);
 unsigned proc_live(void);
 int	 proc_worker_main(int, char **);
+
+/* proc-msg.c: framed messages between parlab and its workers */
+struct proc_hdr {		/* a message's frame, before its body */
+	uint32_t	type;
+	uint32_t	len;
+};
+int	 proc_send(int, uint32_t, const void *, size_t);
+int	 proc_recv(int, uint32_t *, void **, size_t *, char **);
 
 /* lesson.c */
 enum lesson_style {		/* inline text styles, may be or'ed */
