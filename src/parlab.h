@@ -29,7 +29,7 @@
 /* The most lanes one trace may hold (async tasks are lanes too). */
 #define TRACE_MAX_LANES		20000
 /* How many events all the lanes of one trace may hold together. */
-#define TRACE_BUDGET_EVENTS	(4u * 1024 * 1024)
+#define TRACE_BUDGET_EVENTS	(9u * 512 * 1024)	/* 4.5 M */
 
 struct run;
 struct trace;
