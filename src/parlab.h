@@ -572,14 +572,7 @@ void	 json_double(FILE *, double);
 /* export-trace.c */
 int	 export_trace(FILE *, struct run *);
 
-/* demo-*.c */
-extern const struct demo_class demo_race_class;
-extern const struct demo_class demo_threads_class;
-extern const struct demo_class demo_queue_class;
-extern const struct demo_class demo_procs_class;
-extern const struct demo_class demo_pool_class;
-extern const struct demo_class demo_gen_class;
-extern const struct demo_class demo_async_class;
+/* demo-*.c: each class is declared in demo.c, beside the registry. */
 
 /* proc.c: child processes that never outlive parlab */
 #define PROC_WORKER_ARG	"--parlab-worker"	/* argv[1] of a spawned worker */
