@@ -274,7 +274,7 @@ procs_report(struct run *r, struct trace *tr, unsigned nprocs,
 		cores |= st.cores;
 	}
 	start_ms = run_median(starts, nprocs);
-	for (i = 0; i < 64; i++)
+	for (i = 0; i < TRACE_MAX_CORES; i++)
 		ncores += (cores >> i) & 1;
 
 	run_metric_float(r, "sequential_ms", seq);

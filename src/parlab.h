@@ -29,6 +29,7 @@
 /* The most lanes one trace may hold (async tasks are lanes too). */
 #define TRACE_MAX_LANES		20000
 /* How many events all the lanes of one trace may hold together. */
+#define TRACE_MAX_CORES		64	/* cores a lane's bitmask tells apart */
 #define TRACE_BUDGET_EVENTS	(9u * 512 * 1024)	/* 4.5 M */
 
 struct run;
@@ -151,6 +152,7 @@ void		 trace_lane_init(struct trace *, unsigned, const char *,
 int		 trace_recording(const struct trace *);
 uint64_t	 trace_now(const struct trace *);
 void		 trace_state(struct trace *, unsigned, enum state);
+void		 trace_enter(struct trace *, unsigned, enum state);
 void		 trace_state_at(struct trace *, unsigned, enum state, uint64_t);
 void		 trace_account(struct trace *, unsigned, enum state, uint64_t);
 void		 trace_point(struct trace *, unsigned, enum ev_kind, int64_t);
@@ -158,7 +160,7 @@ void		 trace_lane_cpu(struct trace *, unsigned, uint64_t);
 void		 trace_lane_pid(struct trace *, unsigned, pid_t);
 unsigned	 trace_lanes(const struct trace *);
 uint64_t	 trace_capacity(const struct trace *);
-struct trace_lane *trace_lane(const struct trace *, unsigned);
+const struct trace_lane *trace_lane(const struct trace *, unsigned);
 uint64_t	 trace_count(const struct trace *, unsigned);
 const struct trace_event *trace_event(const struct trace *, unsigned, uint64_t);
 uint64_t	 trace_total_events(const struct trace *);

@@ -388,7 +388,7 @@ trace_core(struct trace_lane *l)
 #else
 	cpu = -1;
 #endif
-	if (cpu >= 0 && cpu < 64)
+	if (cpu >= 0 && cpu < TRACE_MAX_CORES)
 		l->cores |= 1ULL << cpu;
 	l->last_cpu = cpu;
 	return cpu;
@@ -399,6 +399,18 @@ void
 trace_state(struct trace *tr, unsigned lane, enum state st)
 {
 	trace_state_at(tr, lane, st, trace_now(tr));
+}
+
+/*
+ * Move a lane into st unless it is there already: for waits that may be
+ * entered again and again (a timed condvar wait, a GIL retaken), where each
+ * repeat would be an event that changes nothing.  The lane's writer only.
+ */
+void
+trace_enter(struct trace *tr, unsigned lane, enum state st)
+{
+	if (tr->lanes[lane].state != (uint32_t)st)
+		trace_state(tr, lane, st);
 }
 
 /*
@@ -488,8 +500,8 @@ trace_capacity(const struct trace *tr)
 	return n << tr->shift;
 }
 
-/* A lane's header. */
-struct trace_lane *
+/* A lane's header, for reading: its writers go through trace_state() &c. */
+const struct trace_lane *
 trace_lane(const struct trace *tr, unsigned lane)
 {
 	return &tr->lanes[lane];
