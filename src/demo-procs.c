@@ -43,6 +43,8 @@
 #define PROCS_BOOT_FORK_MS	2	/* modelled: CPython's start after fork */
 #define PROCS_BOOT_SPAWN_MS	50	/* modelled: an interpreter's start-up */
 #define PROCS_MSG_RESULT 1
+/* payload x procs: what the children build at once and the parent reads. */
+#define PROCS_PAYLOAD_TOTAL_MAX	(256 * 1024 * 1024)
 
 enum procs_task { PROCS_CPU, PROCS_IO };
 
@@ -55,7 +57,8 @@ static const struct param_spec procs_params[] = {
 	{ "work_ms", PARAM_INT, "1000", 1, 600000, NULL,
 	    "work per process, in ms" },
 	{ "payload", PARAM_INT, "0", 0, 64 * 1024 * 1024, NULL,
-	    "bytes each process sends back with its result" },
+	    "bytes each process sends back with its result (payload x procs "
+	    "at most 256 MiB)" },
 	{ NULL, 0, NULL, 0, 0, NULL, NULL }
 };
 
@@ -147,6 +150,26 @@ procs_worker(struct proc_ctx *ctx, int argc, char **argv, char **cause)
 	if (error != 0)
 		xasprintf(cause, "procs worker: cannot send the result");
 	return error;
+}
+
+/*
+ * The rule across parameters: payload x procs at most
+ * PROCS_PAYLOAD_TOTAL_MAX, since every child builds its payload at once
+ * (procs=16 payload=64 MiB took 1.1 GB at peak).
+ */
+static int
+procs_check(const struct params *p, char **cause)
+{
+	int64_t	total = params_int(p, "payload") * params_int(p, "procs");
+
+	if (total <= PROCS_PAYLOAD_TOTAL_MAX)
+		return 0;
+	xasprintf(cause, "payload=%lld with procs=%lld is %lld bytes in all: "
+	    "out of range, payload x procs is at most %d (256 MiB)",
+	    (long long)params_int(p, "payload"),
+	    (long long)params_int(p, "procs"), (long long)total,
+	    PROCS_PAYLOAD_TOTAL_MAX);
+	return -1;
 }
 
 /* Check one result message; fill counters[index]. */
@@ -272,7 +295,7 @@ procs_report(struct run *r, struct trace *tr, unsigned nprocs,
 		cores |= st.cores;
 	}
 	start_ms = run_median(starts, nprocs);
-	for (i = 0; i < 64; i++)
+	for (i = 0; i < TRACE_MAX_CORES; i++)
 		ncores += (cores >> i) & 1;
 
 	run_metric_float(r, "sequential_ms", seq);
@@ -346,5 +369,6 @@ const struct demo_class demo_procs_class = {
 	.summary = "processes on real cores, fork vs spawn",
 	.params = procs_params,
 	.run = procs_run,
+	.check = procs_check,
 	.worker = procs_worker,
 };

@@ -91,8 +91,7 @@ queue_wait(struct queue *q, struct worker *w, pthread_cond_t *cond)
 	    QUEUE_STOP_CHECK_NS;
 	ts.tv_sec = (time_t)(deadline / NS_PER_SEC);
 	ts.tv_nsec = (long)(deadline % NS_PER_SEC);
-	if (trace_lane(w->trace, w->lane)->state != STATE_QUEUE_WAIT)
-		trace_state(w->trace, w->lane, STATE_QUEUE_WAIT);
+	trace_enter(w->trace, w->lane, STATE_QUEUE_WAIT);
 	pthread_cond_timedwait(cond, &q->mutex, &ts);
 }
 

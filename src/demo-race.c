@@ -27,9 +27,10 @@
  * as Lock.acquire does; otherwise it would wait forever for a holder that
  * waits for the GIL.
  *
- * Lock waits are recorded only when they last 20 us or more (the thread
- * really slept): shorter ones are counted in its wait time but not drawn,
- * which keeps millions of brief hand-offs from flooding the trace.
+ * Every lock wait is timed and counted in the thread's wait time (wait_ms)
+ * and in lock_waits; only waits of 20 us or more (the thread really slept)
+ * are drawn as wait-lock spans, which keeps millions of brief hand-offs
+ * from flooding the trace.
  */
 
 #include "config.h"
@@ -74,7 +75,8 @@ struct race {
 	int			 use_gil;
 	pthread_mutex_t		 mutex;
 	_Atomic uint64_t	 counter;
-	uint64_t		 lock_waits;	/* shown waits, under mutex */
+	uint64_t		 lock_waits;	/* every wait, under mutex */
+	uint64_t		 lock_waits_shown;	/* drawn ones, under mutex */
 	struct witness		*witness;	/* witness=1: every step */
 };
 
@@ -91,7 +93,8 @@ race_call(struct worker *w)
 
 /*
  * Take the mutex.  A thread that cannot have it at once gives up the GIL
- * while it blocks, and shows the wait only when it really slept.
+ * while it blocks; the wait is timed and counted whatever its length, and
+ * drawn only when the thread really slept.
  */
 static void
 race_lock(struct race *rc, struct worker *w)
@@ -104,11 +107,13 @@ race_lock(struct race *rc, struct worker *w)
 	gil_drop(w->gil, w);
 	pthread_mutex_lock(&rc->mutex);
 	t1 = trace_now(w->trace);
+	rc->lock_waits++;
 	if (t1 - t0 >= RACE_SHOWN_WAIT_NS) {
 		trace_state_at(w->trace, w->lane, STATE_WAIT_LOCK, t0);
 		trace_state_at(w->trace, w->lane, STATE_RUNNING, t1);
-		rc->lock_waits++;
-	}
+		rc->lock_waits_shown++;
+	} else
+		trace_account(w->trace, w->lane, STATE_WAIT_LOCK, t1 - t0);
 	if (w->gil != NULL) {
 		/* Not under the mutex: the GIL holder may want it next. */
 		pthread_mutex_unlock(&rc->mutex);
@@ -238,8 +243,11 @@ race_report(struct race *rc, struct run *r)
 		run_metric_float(r, "gil_wait_ms", (double)rc->gil.wait_ns /
 		    1e6);
 	}
-	if (rc->sync == RACE_LOCK)
-		run_metric_int(r, "lock_waits_shown", (int64_t)rc->lock_waits);
+	if (rc->sync == RACE_LOCK) {
+		run_metric_int(r, "lock_waits", (int64_t)rc->lock_waits);
+		run_metric_int(r, "lock_waits_shown",
+		    (int64_t)rc->lock_waits_shown);
+	}
 	run_note(r, "%u threads x %llu increments: expected %llu, "
 	    "counted %llu, lost %llu (%.1f %%) in %.1f ms",
 	    rc->nthreads, (unsigned long long)rc->iters,

@@ -135,7 +135,7 @@ export_json_workers(FILE *f, const struct trace *tr)
 		json_double(f, st.start_ms);
 		json_key(&j, "cores");
 		fputc('[', f);
-		for (c = 0, k = 0; c < 64; c++)
+		for (c = 0, k = 0; c < TRACE_MAX_CORES; c++)
 			if (st.cores & (1ULL << c))
 				fprintf(f, "%s%u", k++ ? "," : "", c);
 		fputs("]}", f);

@@ -225,7 +225,7 @@ export_text_workers(FILE *f, const struct trace *tr)
 		fprintf(f, "  %-8.8s %10.1f %10.1f %10.1f  ",
 		    trace_lane(tr, lane)->name, st.cpu_ms, st.wait_ms,
 		    st.io_ms);
-		for (c = 0; c < 64; c++)
+		for (c = 0; c < TRACE_MAX_CORES; c++)
 			if (st.cores & (1ULL << c))
 				fprintf(f, "%u ", c);
 		fputc('\n', f);

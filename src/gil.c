@@ -110,8 +110,7 @@ gil_show_holder(struct gil *g, int lane)
 static void
 gil_show_state(struct worker *w, enum state st)
 {
-	if (trace_lane(w->trace, w->lane)->state != (uint32_t)st)
-		trace_state(w->trace, w->lane, st);
+	trace_enter(w->trace, w->lane, st);
 }
 
 /* Wait on cond for at most ns; returns ETIMEDOUT if the time ran out. */

@@ -9,16 +9,30 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "parlab.h"
 
 static void (*log_cleanup)(void);
+static int	log_in_child;	/* a forked worker: no exit-time work */
 
 /* Register a function fatal() calls before printing (one at a time). */
 void
 log_set_cleanup(void (*fn)(void))
 {
 	log_cleanup = fn;
+}
+
+/*
+ * In a forked worker: drop the hook (the terminal is the parent's) and make
+ * fatal() end with _exit, so no atexit work of the parent's runs and no
+ * stdio buffer copied from it is written twice.  Async-signal-safe.
+ */
+void
+log_child(void)
+{
+	log_cleanup = NULL;
+	log_in_child = 1;
 }
 
 /* Print "parlab: message" and exit 1, restoring the terminal first. */
@@ -36,6 +50,10 @@ fatal(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+	if (log_in_child) {
+		fflush(stderr);
+		_exit(1);
+	}
 	exit(1);
 }
 

@@ -29,7 +29,8 @@
 /* The most lanes one trace may hold (async tasks are lanes too). */
 #define TRACE_MAX_LANES		20000
 /* How many events all the lanes of one trace may hold together. */
-#define TRACE_BUDGET_EVENTS	(4u * 1024 * 1024)
+#define TRACE_MAX_CORES		64	/* cores a lane's bitmask tells apart */
+#define TRACE_BUDGET_EVENTS	(9u * 512 * 1024)	/* 4.5 M */
 
 struct run;
 struct trace;
@@ -47,6 +48,7 @@ int	 xvasprintf(char **, const char *, va_list);
 
 /* log.c */
 void	 log_set_cleanup(void (*)(void));
+void	 log_child(void);
 void	 fatal(const char *, ...) PARLAB_PRINTF(1, 2) PARLAB_NORETURN;
 void	 warnx_(const char *, ...) PARLAB_PRINTF(1, 2);
 void	 vwarnx_(const char *, va_list);
@@ -151,13 +153,16 @@ void		 trace_lane_init(struct trace *, unsigned, const char *,
 int		 trace_recording(const struct trace *);
 uint64_t	 trace_now(const struct trace *);
 void		 trace_state(struct trace *, unsigned, enum state);
+void		 trace_enter(struct trace *, unsigned, enum state);
 void		 trace_state_at(struct trace *, unsigned, enum state, uint64_t);
+void		 trace_account(struct trace *, unsigned, enum state, uint64_t);
 void		 trace_point(struct trace *, unsigned, enum ev_kind, int64_t);
 void		 trace_lane_cpu(struct trace *, unsigned, uint64_t);
 void		 trace_lane_pid(struct trace *, unsigned, pid_t);
 unsigned	 trace_lanes(const struct trace *);
 uint64_t	 trace_capacity(const struct trace *);
-struct trace_lane *trace_lane(const struct trace *, unsigned);
+const struct trace_lane *trace_lane(const struct trace *, unsigned);
+struct trace_lane *trace_lane_writer(struct trace *, unsigned);
 uint64_t	 trace_count(const struct trace *, unsigned);
 const struct trace_event *trace_event(const struct trace *, unsigned, uint64_t);
 uint64_t	 trace_total_events(const struct trace *);
@@ -582,15 +587,7 @@ void	 json_double(FILE *, double);
 /* export-trace.c */
 int	 export_trace(FILE *, struct run *);
 
-/* demo-*.c */
-extern const struct demo_class demo_race_class;
-extern const struct demo_class demo_threads_class;
-extern const struct demo_class demo_queue_class;
-extern const struct demo_class demo_procs_class;
-extern const struct demo_class demo_pool_class;
-extern const struct demo_class demo_gen_class;
-extern const struct demo_class demo_async_class;
-extern const struct demo_class demo_deadlock_class;
+/* demo-*.c: each class is declared in demo.c, beside the registry. */
 
 /* proc.c: child processes that never outlive parlab */
 #define PROC_WORKER_ARG	"--parlab-worker"	/* argv[1] of a spawned worker */
@@ -631,8 +628,6 @@ struct proc_spec {
 
 int	 proc_start(struct proc *, const struct proc_spec *, char **);
 int	 proc_ready(struct proc *, unsigned, int);
-int	 proc_send(int, uint32_t, const void *, size_t);
-int	 proc_recv(int, uint32_t *, void **, size_t *, char **);
 void	 proc_close_tasks(struct proc *);
 int	 proc_wait(struct proc *, char **);
 unsigned proc_stop_all(void);
@@ -755,6 +750,13 @@ void	 step_print_json(FILE *, const struct step_state *,
 	     const struct step_goal *);
 void	 step_print_text(FILE *, const struct step_state *,
 	     const struct step_goal *);
+/* proc-msg.c: framed messages between parlab and its workers */
+struct proc_hdr {		/* a message's frame, before its body */
+	uint32_t	type;
+	uint32_t	len;
+};
+int	 proc_send(int, uint32_t, const void *, size_t);
+int	 proc_recv(int, uint32_t *, void **, size_t *, char **);
 
 /* lesson.c */
 enum lesson_style {		/* inline text styles, may be or'ed */

@@ -14,7 +14,7 @@
  * and the child switches it to `running` once ready, so the lane shows the
  * start cost; from then on the child is its lane's only writer.  The child
  * names the lane by its pid ("P1234").  Results come back on a pipe as
- * framed messages (type, length, body); tasks, if any, go out on another.
+ * framed messages (proc-msg.c); tasks, if any, go out on another.
  *
  * Children never outlive parlab.  Each runs in its own session and process
  * group, so a ^C at the terminal reaches parlab alone, which then stops them in order;
@@ -48,11 +48,6 @@
 #define PROC_SELF	"/proc/self/exe"
 #define PROC_GRACE_NS	(300 * NS_PER_MS)	/* SIGTERM to SIGKILL */
 #define PROC_ARGS_MAX	32
-
-struct proc_hdr {		/* a message's frame */
-	uint32_t	type;
-	uint32_t	len;
-};
 
 static pthread_mutex_t	 proc_mutex = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t	 proc_once = PTHREAD_ONCE_INIT;
@@ -118,8 +113,12 @@ proc_close(int *fd)
 
 /*
  * In a new child, before anything else: its own session and so its own
- * process group, death with its parent, default signal handling and no
- * blocked signals.  Its own session also means no controlling terminal,
+ * process group, death with its parent, default handling of every signal
+ * parlab caught (the TUI's crash handlers would reset the parent's
+ * terminal under it), no fatal() hook and no exit-time work of the
+ * parent's (log_child()), and no blocked signals.  Signals the parent
+ * ignored stay ignored, as the user (nohup) may have wanted, but SIGINT,
+ * SIGTERM and SIGPIPE are the defaults a worker is stopped by.  Its own session also means no controlling terminal,
  * and, where the kernel groups scheduling by session (autogroup), the
  * scheduler weighs each worker as a process of its own rather than sharing
  * parlab's one slice among them all, as it would without autogroup.  Only
@@ -128,7 +127,9 @@ proc_close(int *fd)
 static void
 proc_child_setup(pid_t parent)
 {
-	sigset_t	none;
+	struct sigaction	sa;
+	sigset_t		none;
+	int			sig;
 
 	if (setsid() == -1)
 		setpgid(0, 0);
@@ -137,6 +138,15 @@ proc_child_setup(pid_t parent)
 #endif
 	if (getppid() != parent)
 		_exit(1);	/* the parent died before prctl */
+	for (sig = 1; sig < NSIG; sig++) {
+		if (sig == SIGKILL || sig == SIGSTOP ||
+		    sigaction(sig, NULL, &sa) != 0)
+			continue;
+		if ((sa.sa_flags & SA_SIGINFO) || (sa.sa_handler != SIG_DFL &&
+		    sa.sa_handler != SIG_IGN))
+			signal(sig, SIG_DFL);
+	}
+	log_child();
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGPIPE, SIG_DFL);
@@ -159,97 +169,6 @@ proc_child_close_others(void)
 		proc_close(&proc_registry[i]->out);
 	}
 	proc_nregistry = 0;
-}
-
-/* Write all of buf, resuming after signals; -1 on error. */
-static int
-proc_write_all(int fd, const void *buf, size_t len)
-{
-	const char	*p = buf;
-	ssize_t		 n;
-
-	while (len > 0) {
-		n = write(fd, p, len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-/* Read all of len bytes; 0 done, 1 end of file before any byte, -1 error. */
-static int
-proc_read_all(int fd, void *buf, size_t len)
-{
-	char	*p = buf;
-	size_t	 got = 0;
-	ssize_t	 n;
-
-	while (got < len) {
-		n = read(fd, p + got, len - got);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == 0)
-			return got == 0 ? 1 : -1;
-		if (n < 0)
-			return -1;
-		got += (size_t)n;
-	}
-	return 0;
-}
-
-/* Send one framed message: a type and len bytes of body. */
-int
-proc_send(int fd, uint32_t type, const void *body, size_t len)
-{
-	struct proc_hdr	h;
-
-	if (len > PROC_MSG_MAX) {
-		errno = EMSGSIZE;
-		return -1;
-	}
-	h.type = type;
-	h.len = (uint32_t)len;
-	if (proc_write_all(fd, &h, sizeof h) != 0)
-		return -1;
-	return len ? proc_write_all(fd, body, len) : 0;
-}
-
-/*
- * Receive one framed message into a new buffer (NUL-terminated, so a text
- * body is a string).  Returns 0, 1 at a clean end of file, -1 with a cause.
- */
-int
-proc_recv(int fd, uint32_t *type, void **body, size_t *len, char **cause)
-{
-	struct proc_hdr	 h;
-	char		*buf;
-	int		 r;
-
-	*body = NULL;
-	if ((r = proc_read_all(fd, &h, sizeof h)) != 0) {
-		if (r < 0)
-			xasprintf(cause, "a worker's message was cut short");
-		return r;
-	}
-	if (h.len > PROC_MSG_MAX) {
-		xasprintf(cause, "a worker sent a %u-byte message", h.len);
-		return -1;
-	}
-	buf = xmalloc((size_t)h.len + 1);
-	if (h.len > 0 && proc_read_all(fd, buf, h.len) != 0) {
-		free(buf);
-		xasprintf(cause, "a worker's message was cut short");
-		return -1;
-	}
-	buf[h.len] = '\0';
-	*type = h.type;
-	*body = buf;
-	*len = h.len;
-	return 0;
 }
 
 /* Make a pipe whose both ends close on exec; -1 with a cause. */

@@ -509,7 +509,7 @@ runfile_read_lanes(struct rf_reader *rd, struct run *r)
 		}
 		trace_lane_init(tr, (unsigned)lane, name, (enum lane_type)type);
 		free(name);
-		l = trace_lane(tr, (unsigned)lane);
+		l = trace_lane_writer(tr, (unsigned)lane);
 		if (rf_get(rd, 4, &pid) != 0 || rf_get(rd, 8, &v) != 0 ||
 		    rf_get_max(rd, 1, STATE_COUNT, "the number of states",
 		    &ns) != 0)

@@ -8,10 +8,19 @@
  *
  * The events of every lane come from one fixed pool of chunks (a power of
  * two events each).  A lane takes a chunk from the pool when it fills the
- * last one, with one atomic increment, and notes it in its own table of at
- * most TRACE_LANE_CHUNKS entries; so a busy lane (a GIL, a queue's depth)
- * can hold up to 32 times an even share, while idle lanes cost nothing.
+ * last one, with one atomic increment, and notes it in its own table.  The
+ * tables share a budget of TRACE_TABLE_BUDGET entries: each lane's table
+ * holds every chunk of the pool when that fits (up to some 500 lanes, so
+ * one busy lane -- a GIL, a queue's depth -- may take the whole pool and
+ * nothing is dropped while the pool lasts), and never fewer than
+ * TRACE_LANE_CHUNKS, 32 times an even share.  Idle lanes cost nothing.
  * Untouched chunks are address space, not memory (MAP_NORESERVE).
+ *
+ * Memory: the pool is TRACE_BUDGET_EVENTS events of 24 bytes (108 MiB of
+ * address space); a run touches only the pages its events fill, 24 bytes
+ * an event.  The tables add 2 bytes an entry (2 MiB at most below 8192
+ * lanes).  So `queue producers=64 consumers=8 items=10000`, 3.6 M events,
+ * fits with room for each lane's last, part-filled chunk.
  *
  * The model is a log, not a wrapping ring: the timeline needs the start of
  * the run as much as its end, so once the pool (or a lane's table) is used
@@ -45,7 +54,8 @@
 #include "parlab.h"
 
 #define TRACE_MAGIC		0x7061726c61625432ULL	/* "parlabT2" */
-#define TRACE_LANE_CHUNKS	256	/* chunks one lane may hold */
+#define TRACE_LANE_CHUNKS	256	/* chunks one lane may hold, at least */
+#define TRACE_TABLE_BUDGET	(1024u * 1024)	/* entries, all tables */
 #define TRACE_MIN_SHIFT		6	/* 64 events a chunk at least */
 #define TRACE_MAX_SHIFT		16	/* 65536 at most */
 
@@ -58,13 +68,13 @@ struct trace_hdr {
 	uint32_t	 nchunks;	/* chunks in the pool */
 	int32_t		 recording;
 	_Atomic uint32_t chunks_used;	/* taken from the pool so far */
-	uint32_t	 pad;
+	uint32_t	 lane_chunks;	/* entries in each lane's table */
 };
 
 struct trace {
 	struct trace_hdr	*hdr;
 	struct trace_lane	*lanes;
-	uint16_t		*tables;	/* [lane][TRACE_LANE_CHUNKS] */
+	uint16_t		*tables;	/* [lane][lane_chunks] */
 	struct trace_event	*events;	/* the pool */
 	unsigned		 shift;		/* copies of the header's */
 	uint64_t		 mask;
@@ -103,6 +113,17 @@ const char *const trace_lane_type_names[LANE_TYPE_COUNT] = {
 
 static int	trace_map(struct trace *, int, size_t, char **);
 
+/* The entries in each lane's table: the whole pool if the budget allows. */
+static unsigned
+trace_lane_chunks(unsigned nlanes, unsigned nchunks)
+{
+	unsigned	n = TRACE_TABLE_BUDGET / nlanes;
+
+	if (n > nchunks)
+		n = nchunks;
+	return n < TRACE_LANE_CHUNKS ? TRACE_LANE_CHUNKS : n;
+}
+
 /* Bytes a trace of nlanes lanes and nchunks chunks of 1 << shift needs. */
 static size_t
 trace_size(unsigned nlanes, unsigned shift, unsigned nchunks)
@@ -111,7 +132,8 @@ trace_size(unsigned nlanes, unsigned shift, unsigned nchunks)
 	size_t	n;
 
 	n = sizeof(struct trace_hdr) + nlanes * sizeof(struct trace_lane);
-	n += (size_t)nlanes * TRACE_LANE_CHUNKS * sizeof(uint16_t);
+	n += (size_t)nlanes * trace_lane_chunks(nlanes, nchunks) *
+	    sizeof(uint16_t);
 	n = (n + 63) & ~(size_t)63;
 	n += ((size_t)nchunks << shift) * sizeof(struct trace_event);
 	return (n + page - 1) & ~(page - 1);
@@ -128,7 +150,8 @@ trace_layout(struct trace *tr)
 	tr->lanes = (struct trace_lane *)(base + off);
 	off += tr->hdr->nlanes * sizeof(struct trace_lane);
 	tr->tables = (uint16_t *)(base + off);
-	off += (size_t)tr->hdr->nlanes * TRACE_LANE_CHUNKS * sizeof(uint16_t);
+	off += (size_t)tr->hdr->nlanes * tr->hdr->lane_chunks *
+	    sizeof(uint16_t);
 	off = (off + 63) & ~(size_t)63;
 	tr->events = (struct trace_event *)(base + off);
 	tr->shift = tr->hdr->shift;
@@ -191,6 +214,7 @@ trace_create(unsigned nlanes, int recording, char **cause)
 	tr->hdr->nlanes = nlanes;
 	tr->hdr->shift = shift;
 	tr->hdr->nchunks = nchunks;
+	tr->hdr->lane_chunks = trace_lane_chunks(nlanes, nchunks);
 	tr->hdr->recording = recording;
 	tr->hdr->t0 = clock_ns();
 	trace_layout(tr);
@@ -316,7 +340,7 @@ trace_take_chunk(struct trace *tr, unsigned lane, uint64_t h)
 	uint64_t	k = h >> tr->shift;
 	uint32_t	idx;
 
-	if (k >= TRACE_LANE_CHUNKS ||
+	if (k >= tr->hdr->lane_chunks ||
 	    atomic_load_explicit(&tr->hdr->chunks_used, memory_order_relaxed)
 	    >= tr->hdr->nchunks)
 		return 0;
@@ -324,7 +348,7 @@ trace_take_chunk(struct trace *tr, unsigned lane, uint64_t h)
 	    memory_order_relaxed);
 	if (idx >= tr->hdr->nchunks)
 		return 0;
-	tr->tables[(size_t)lane * TRACE_LANE_CHUNKS + k] = (uint16_t)idx;
+	tr->tables[(size_t)lane * tr->hdr->lane_chunks + k] = (uint16_t)idx;
 	return 1;
 }
 
@@ -334,7 +358,8 @@ trace_slot(const struct trace *tr, unsigned lane, uint64_t i)
 {
 	uint32_t	idx;
 
-	idx = tr->tables[(size_t)lane * TRACE_LANE_CHUNKS + (i >> tr->shift)];
+	idx = tr->tables[(size_t)lane * tr->hdr->lane_chunks +
+	    (i >> tr->shift)];
 	return &tr->events[((size_t)idx << tr->shift) + (i & tr->mask)];
 }
 
@@ -391,7 +416,7 @@ trace_core(struct trace_lane *l)
 #else
 	cpu = -1;
 #endif
-	if (cpu >= 0 && cpu < 64)
+	if (cpu >= 0 && cpu < TRACE_MAX_CORES)
 		l->cores |= 1ULL << cpu;
 	l->last_cpu = cpu;
 	return cpu;
@@ -402,6 +427,18 @@ void
 trace_state(struct trace *tr, unsigned lane, enum state st)
 {
 	trace_state_at(tr, lane, st, trace_now(tr));
+}
+
+/*
+ * Move a lane into st unless it is there already: for waits that may be
+ * entered again and again (a timed condvar wait, a GIL retaken), where each
+ * repeat would be an event that changes nothing.  The lane's writer only.
+ */
+void
+trace_enter(struct trace *tr, unsigned lane, enum state st)
+{
+	if (tr->lanes[lane].state != (uint32_t)st)
+		trace_state(tr, lane, st);
 }
 
 /*
@@ -421,6 +458,21 @@ trace_state_at(struct trace *tr, unsigned lane, enum state st, uint64_t now)
 	cpu = trace_core(l);
 	if (tr->hdr->recording)
 		trace_append(tr, lane, now, EV_STATE, st, cpu, 0);
+}
+
+/*
+ * Count ns spent in state st within the lane's current state span, with no
+ * event: a wait too short to draw still counts in the lane's figures.  The
+ * current state's clock moves on by ns, so that span is not counted twice.
+ * Only the lane's writer calls this, after the wait, before its next state.
+ */
+void
+trace_account(struct trace *tr, unsigned lane, enum state st, uint64_t ns)
+{
+	struct trace_lane	*l = &tr->lanes[lane];
+
+	l->state_ns[st] += ns;
+	l->since += ns;
 }
 
 /*
@@ -465,23 +517,30 @@ trace_lanes(const struct trace *tr)
 	return tr->hdr->nlanes;
 }
 
-/*
- * The most events one lane can hold, if the pool lasts: a lane's table is
- * TRACE_LANE_CHUNKS chunks long.
- */
+/* The most events one lane can hold, if the pool lasts (its table's). */
 uint64_t
 trace_capacity(const struct trace *tr)
 {
 	uint64_t	n = (uint64_t)tr->hdr->nchunks;
 
-	if (n > TRACE_LANE_CHUNKS)
-		n = TRACE_LANE_CHUNKS;
+	if (n > tr->hdr->lane_chunks)
+		n = tr->hdr->lane_chunks;
 	return n << tr->shift;
 }
 
-/* A lane's header. */
-struct trace_lane *
+/* A lane's header, for reading: its writers go through trace_state() &c. */
+const struct trace_lane *
 trace_lane(const struct trace *tr, unsigned lane)
+{
+	return &tr->lanes[lane];
+}
+
+/*
+ * A lane's header for writing its accounting: its single writer's view, or
+ * a loader's (runfile.c) before the trace is published.
+ */
+struct trace_lane *
+trace_lane_writer(struct trace *tr, unsigned lane)
 {
 	return &tr->lanes[lane];
 }

@@ -171,7 +171,7 @@ START_TEST(test_lesson_blocks)
 	ck_assert_int_eq(b[7].type, LBLOCK_PAUSE);
 	ck_assert_uint_eq(b[7].line, 22);
 	ck_assert_int_eq(b[8].type, LBLOCK_RUN);
-	ck_assert_ptr_eq(b[8].demo, &demo_race_class);
+	ck_assert_ptr_eq(b[8].demo, demo_find("race"));
 	ck_assert_int_eq(params_int(&b[8].params, "threads"), 4);
 	ck_assert_str_eq(params_text(&b[8].params, "sync"), "lock");
 	ck_assert_uint_eq(b[8].nknobs, 2);

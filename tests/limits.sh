@@ -9,8 +9,8 @@
 #     timeout, with every other count shrunk to 4 (or its minimum) and
 #     scale=0.001, so only the parameter under test is large; the JSON's
 #     trace_bytes (the rings' mapping) stays under 128 MiB whatever the
-#     lane count.  A crash (signal), a hang (timeout) or a refused maximum
-#     fails the test.
+#     lane count, and no event is dropped.  A crash (signal), a hang
+#     (timeout) or a refused maximum fails the test.
 # For each list parameter: an item at the maximum runs; 16 of them run or
 # are refused naming the parameter (a demo may tie the length to another
 # parameter); a 17th item or an item past the maximum is refused.
@@ -68,6 +68,9 @@ runs_at() {
 	tb=$(json_num trace_bytes "$TEST_TMP/out")
 	[ -n "$tb" ] || fail "$d $*: no trace_bytes in the JSON"
 	[ "$tb" -le "$trace_max" ] || fail "$d $*: trace_bytes $tb > $trace_max"
+	# The whole picture: no lane lost an event, even at the maximum.
+	[ "$(json_num dropped "$TEST_TMP/out")" = 0 ] ||
+	    fail "$d $*: dropped $(json_num dropped "$TEST_TMP/out") events"
 }
 
 nmax=0

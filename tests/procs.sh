@@ -12,6 +12,14 @@ for bad in procs=0 procs=257 start=vfork task=disk work_ms=0 payload=-1 \
 done
 ok "bad parameters exit 2 and name themselves"
 
+# payload x procs has a cap of its own (256 MiB), checked like a range.
+expect_exit 2 "$PARLAB" run procs procs=16 payload=67108864
+grep -q "payload=67108864 with procs=16 .*out of range" "$TEST_TMP/err" ||
+    fail "payload x procs: $(cat "$TEST_TMP/err")"
+[ ! -s "$TEST_TMP/out" ] || fail "payload x procs: something ran"
+run_json "$TEST_TMP/cap" procs procs=4 payload=67108864 work_ms=1
+ok "payload x procs over 256 MiB refused (exit 2), exactly 256 MiB runs"
+
 # Separate memory and the results of every child.
 "$PARLAB" run procs procs=3 work_ms=100 --format json > "$TEST_TMP/j" ||
     fail "procs run failed"

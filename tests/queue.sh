@@ -88,4 +88,10 @@ bad_param queue consume_us=-3 "consume_us=-3: out of range"
 bad_param queue threads=2 "threads"
 ok "bad parameters exit 2"
 
+# The whole picture at scale: 3.6 M events and not one dropped.
+run_json "$TEST_TMP/big" queue producers=64 consumers=8 items=10000
+[ "$(json_num dropped "$TEST_TMP/big")" = 0 ] ||
+    fail "producers=64 consumers=8 items=10000: dropped $(json_num dropped "$TEST_TMP/big")"
+ok "producers=64 consumers=8 items=10000: dropped 0"
+
 done_testing

@@ -100,21 +100,24 @@ old_starves() {
 if attempt 5 old_starves; then
 	ok "old GIL: $(num old gil_failed_wakeups) failed wake-ups, a $(num old gil_longest_wait_ms) ms wait"
 elif [ "$busy" -eq 5 ]; then
-	ok "old GIL: not judged, one core free only (gil=none speedup $(num onone speedup))"
+	# Not a pass: the check could not be made, and says so uncounted.
+	echo "# skipped: old GIL not judged, one core free only (gil=none speedup $(num onone speedup))"
 else
 	fail "old GIL: $(num old gil_failed_wakeups) failed wake-ups, longest wait $(num old gil_longest_wait_ms) ms of 200"
 fi
 [ "$(num cnew gil_failed_wakeups)" = 0 ] || fail "new GIL counted failed wake-ups"
 
 # The convoy: a shorter interval gives the I/O thread the GIL back sooner,
-# and without a GIL it is never held up.
+# and without a GIL it is never held up.  At the 5 ms interval a 1 ms wait
+# takes about interval + 1 ms (6.24 in CPython): over 3 ms is the convoy,
+# where a plain 1 ms sleep takes just over 1 ms.
 mix_dirs() {
 	runj m5000 task=mix gil=new
 	runj m500 task=mix gil=new interval_us=500
 	runj mnone task=mix gil=none
 	fcmp "$(num m500 io_latency_p50_ms)" '<' "$(num m5000 io_latency_p50_ms)" &&
 	    fcmp "$(num mnone io_latency_p50_ms)" '<' "$(num m5000 io_latency_p50_ms)" &&
-	    fcmp "$(num m5000 io_latency_p50_ms)" '>' 1 &&
+	    fcmp "$(num m5000 io_latency_p50_ms)" '>' 3 &&
 	    fcmp "$(num m5000 io_latency_p99_ms)" '>=' "$(num m5000 io_latency_p50_ms)"
 }
 attempt 3 mix_dirs || fail "mix p50: 5000 us $(num m5000 io_latency_p50_ms), 500 us $(num m500 io_latency_p50_ms), none $(num mnone io_latency_p50_ms)"
