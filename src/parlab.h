@@ -516,6 +516,59 @@ void		 evloop_run(struct evloop *);
 void		 evloop_stop(struct evloop *);
 void		 evloop_stats(const struct evloop *, struct evloop_stats *);
 
+/* aio.c: asyncio's building blocks over coro.c */
+#define AIO_SLICE_NS	(10 * NS_PER_MS)	/* a stop ends aio_block() so soon */
+struct aio_fifo {
+	struct coro	*head, *tail;
+};
+struct aio_sem {		/* asyncio.Semaphore */
+	unsigned	 limit;		/* 0: no limit */
+	unsigned	 held, max_held;
+	struct aio_fifo	 waiters;
+};
+void	 aio_fifo_push(struct aio_fifo *, struct coro *);
+int	 aio_fifo_unlink(struct aio_fifo *, struct coro *);
+struct coro *aio_fifo_pop(struct aio_fifo *);
+void	 aio_sem_init(struct aio_sem *, unsigned);
+int	 aio_sem_acquire(struct aio_sem *, struct coro *);
+struct coro *aio_sem_release(struct aio_sem *);
+uint64_t aio_block(const struct run *, uint64_t);
+int	 aio_pipe(int [2], char **);
+long	 aio_rss_kb(void);
+long	 aio_rss_max(long);
+struct aio_thread {		/* one asyncio.to_thread call */
+	struct run	*run;
+	int		 wake[2];	/* the thread's byte wakes the loop */
+	pthread_t	 tid;
+	struct worker	 w;
+	int		 started, joined;
+	uint64_t	 ns;		/* the blocking call's length */
+	uint64_t	 asked_ns, began_ns, slept_ns;
+	void		(*done)(void *);	/* on the loop, when it returned */
+	void		*arg;
+};
+int	 aio_thread_init(struct aio_thread *, char **);
+int	 aio_thread_start(struct aio_thread *, struct run *, struct evloop *,
+	     unsigned, uint64_t, void (*)(void *), void *, char **);
+#define AIO_REPLY	'r'			/* the byte a server replies */
+struct aio_server {		/* replies one byte per request on a pipe */
+	struct evloop	*loop;		/* set before the first request */
+	int		 pipe[2];	/* read end, write end; non-blocking */
+	struct aio_fifo	 readers;	/* awaiting a byte */
+	int		 reading;	/* the read handler is registered */
+	int		 serving;	/* the write timer is armed */
+	size_t		 unwritten;	/* bytes asked for, not yet written */
+	void		(*deliver)(void *, struct coro *, int);
+	void		*arg;
+	char		*cause;		/* why it stopped the loop */
+};
+int	 aio_server_init(struct aio_server *, char **);
+void	 aio_server_request(struct aio_server *, struct coro *);
+void	 aio_server_cancel(struct aio_server *, struct coro *);
+void	 aio_server_free(struct aio_server *);
+void	 aio_thread_join(struct aio_thread *);
+void	 aio_thread_free(struct aio_thread *);
+
 /* export-text.c */
 int	 export_text(FILE *, struct run *);
 void	 export_text_timeline(FILE *, const struct timeline *, unsigned, int);
