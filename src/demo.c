@@ -20,6 +20,7 @@ const struct demo_class *const demo_classes[] = {
 	&demo_procs_class,
 	&demo_pool_class,
 	&demo_async_class,
+	&demo_meet_class,
 	NULL
 };
 

@@ -569,6 +569,47 @@ void	 aio_server_free(struct aio_server *);
 void	 aio_thread_join(struct aio_thread *);
 void	 aio_thread_free(struct aio_thread *);
 
+/* tsync.c: threading's Semaphore, Event, Condition, Barrier (GIL-aware) */
+struct tsync_sem {
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 cv;
+	unsigned	 limit, held, max_held;
+};
+struct tsync_event {
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 cv;
+	int		 set;
+	uint64_t	 set_ns;
+};
+struct tsync_cond {
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 cv;
+	unsigned	 notifies, wakeups, false_wakeups;
+};
+struct tsync_barrier {
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 cv;
+	unsigned	 parties, count, generation;
+	uint64_t	 opened_ns;	/* when the last phase opened */
+};
+void	 tsync_sem_init(struct tsync_sem *, unsigned);
+void	 tsync_sem_free(struct tsync_sem *);
+int	 tsync_sem_acquire(struct tsync_sem *, struct worker *);
+void	 tsync_sem_release(struct tsync_sem *);
+void	 tsync_event_init(struct tsync_event *);
+void	 tsync_event_free(struct tsync_event *);
+int	 tsync_event_wait(struct tsync_event *, struct worker *);
+void	 tsync_event_set(struct tsync_event *);
+void	 tsync_cond_init(struct tsync_cond *);
+void	 tsync_cond_free(struct tsync_cond *);
+int	 tsync_cond_wait_for(struct tsync_cond *, struct worker *,
+	     int (*)(void *), void (*)(void *), void *);
+void	 tsync_cond_notify_all(struct tsync_cond *, struct worker *,
+	     void (*)(void *), void *);
+void	 tsync_barrier_init(struct tsync_barrier *, unsigned);
+void	 tsync_barrier_free(struct tsync_barrier *);
+int	 tsync_barrier_wait(struct tsync_barrier *, struct worker *);
+
 /* export-text.c */
 int	 export_text(FILE *, struct run *);
 void	 export_text_timeline(FILE *, const struct timeline *, unsigned, int);
@@ -595,6 +636,7 @@ extern const struct demo_class demo_procs_class;
 extern const struct demo_class demo_pool_class;
 extern const struct demo_class demo_gen_class;
 extern const struct demo_class demo_async_class;
+extern const struct demo_class demo_meet_class;
 
 /* proc.c: child processes that never outlive parlab */
 #define PROC_WORKER_ARG	"--parlab-worker"	/* argv[1] of a spawned worker */
