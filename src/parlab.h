@@ -213,7 +213,8 @@ void		 timeline_fold_cores(const struct timeline *, unsigned,
 		     uint64_t, uint64_t, unsigned, int32_t *);
 void		 timeline_fold_labels(const struct timeline *, unsigned,
 		     uint64_t, uint64_t, unsigned, int64_t *);
-enum tl_future { TL_FUTURE_PENDING, TL_FUTURE_RUNNING, TL_FUTURE_DONE };
+enum tl_future { TL_FUTURE_PENDING, TL_FUTURE_RUNNING, TL_FUTURE_DONE,
+    TL_FUTURE_FAILED };
 size_t		 timeline_futures(const struct timeline *, unsigned, uint64_t,
 		     uint8_t *, size_t);
 uint64_t	 timeline_state_ns(const struct timeline *, unsigned,
