@@ -30,3 +30,14 @@ if want toolbox; then
 	col "$TMP/a" wall_ms > "$TMP/p"; col "$TMP/b" wall_ms > "$TMP/c"
 	row "toolbox: Barrier, 3 phases of <=100ms" ms "~300" "$TMP/c" "$TMP/p"
 fi
+
+# Sharing vs copying: 64 MiB back from one child, pipe vs shared memory.
+if want toolbox; then
+	sample "$TMP/a" procs procs=1 task=io work_ms=10 payload=67108864 share=pickle
+	sample "$TMP/b" procs procs=1 task=io work_ms=10 payload=67108864 share=shm
+	pysample "$TMP/c" share.py
+	paste -d' ' <(col "$TMP/a" transfer_ms) <(col "$TMP/b" transfer_ms) |
+	    awk '$2 > 0 { printf "%.6g\n", $1 / $2 }' > "$TMP/p"
+	col "$TMP/c" ratio > "$TMP/q"
+	row "toolbox: 64 MiB pickle / shm transfer" x "> 1" "$TMP/q" "$TMP/p"
+fi

@@ -611,6 +611,18 @@ void	 tsync_barrier_init(struct tsync_barrier *, unsigned);
 void	 tsync_barrier_free(struct tsync_barrier *);
 int	 tsync_barrier_wait(struct tsync_barrier *, struct worker *);
 
+/* share.c: a named shared-memory segment (SharedMemory) */
+struct share {
+	char		 name[64];
+	unsigned char	*base;		/* NULL when len is 0 */
+	size_t		 len;
+	int		 owner;		/* created here: unlink on free */
+};
+int	 share_create(struct share *, const char *, size_t, char **);
+int	 share_attach(struct share *, const char *, size_t, char **);
+void	 share_unlink(struct share *);
+void	 share_free(struct share *);
+
 /* export-text.c */
 int	 export_text(FILE *, struct run *);
 void	 export_text_timeline(FILE *, const struct timeline *, unsigned, int);
