@@ -386,12 +386,14 @@ aio_server_cancel(struct aio_server *s, struct coro *co)
 	}
 }
 
-/* Close the pipe; the cause, if any, is the caller's to take or free. */
+/* Close the pipe and free the cause (copy it first to keep it). */
 void
 aio_server_free(struct aio_server *s)
 {
 	int	i;
 
+	free(s->cause);
+	s->cause = NULL;
 	for (i = 0; i < 2; i++) {
 		if (s->pipe[i] != -1)
 			close(s->pipe[i]);

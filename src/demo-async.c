@@ -35,9 +35,8 @@
  * order=as_completed reports results in completion order; sleeps=varied
  * gives task i sleep_ms * (tasks - i) / tasks, so the last finishes first.
  *
- * Lanes: one LANE_TASK per task (a dozen events each, so ten thousand
- * tasks fit), the loop's LANE_LOOP lane (running, or io in poll()), and
- * with offload=thread the worker's LANE_THREAD lane, which only it writes.
+ * Lanes: a LANE_TASK per task (a dozen events each), the loop's LANE_LOOP
+ * (running, or io in poll()), with offload=thread the worker's LANE_THREAD.
  */
 
 #include "config.h"
@@ -48,7 +47,7 @@
 
 #include "parlab.h"
 
-#define ASYNC_MAX_TASKS		(TRACE_MAX_LANES - 2)
+#define ASYNC_MAX_TASKS		(TRACE_MAX_LANES - 1)
 #define ASYNC_CRON_NS		(100 * NS_PER_MS)
 
 enum async_point { ASYNC_START = 0, ASYNC_GO, ASYNC_SLEPT, ASYNC_REPLIED };
@@ -103,7 +102,7 @@ struct async {
 	struct aio_sem		 sem;		/* limit=N */
 	struct coro		*sem_fresh;	/* began waiting this pass */
 
-	unsigned		*completed;	/* task indices, as they finished */
+	int64_t			*completed;	/* task indices, as they finished */
 	unsigned		 ncompleted, ncancelled;
 
 	struct aio_thread	 thr;		/* offload=thread */
@@ -112,16 +111,13 @@ struct async {
 	char			*cause;		/* why the loop gave up */
 };
 
-/* Task i's sleep: the same for all, or shorter for later tasks. */
+/* Task i's sleep: the same for all, or shorter for later tasks (>= 1). */
 static uint64_t
 async_sleep_of(const struct async *as, unsigned i)
 {
-	uint64_t	ns;
-
 	if (!as->varied)
 		return as->sleep_ns;
-	ns = as->sleep_ns * (as->n - i) / as->n;
-	return ns > 0 ? ns : 1;
+	return (as->sleep_ns * (as->n - i) + as->n - 1) / as->n;
 }
 
 /* Give up: stop the loop with a cause (the first one wins). */
@@ -129,7 +125,7 @@ static void
 async_fail(struct async *as, const char *what)
 {
 	if (as->cause == NULL)
-		xasprintf(&as->cause, "%s", what);
+		as->cause = xstrdup(what);
 	evloop_stop(as->loop);
 }
 
@@ -387,10 +383,10 @@ async_report(struct async *as, struct run *r)
 {
 	struct evloop_stats	 st;
 	int64_t			*results = xcalloc(as->n, sizeof *results);
-	int64_t			*idx = xcalloc(as->n + 1, sizeof *idx);
+	int64_t			*idx = xcalloc(as->n, sizeof *idx);
 	double			 wall = (double)r->wall_ns / 1e6;
 	double			 sleep = (double)as->sleep_ns / 1e6;
-	double			 lag, late;
+	double			 lag;
 	unsigned		 i, bad = 0, nres = 0;
 	size_t			 stack = 0;
 	pthread_attr_t		 attr;
@@ -406,17 +402,14 @@ async_report(struct async *as, struct run *r)
 		results[nres++] = as->co[as->completed[i]].result;
 	evloop_stats(as->loop, &st);
 	lag = (double)st.max_busy_ns / 1e6;
-	late = (double)st.max_late_ns / 1e6;
 	run_metric_ints(r, "results", results, nres);
-	for (i = 0; i < as->ncompleted; i++)
-		idx[i] = as->completed[i];
-	run_metric_ints(r, "completed", idx, as->ncompleted);
+	run_metric_ints(r, "completed", as->completed, as->ncompleted);
 	for (i = 0, nres = 0; i < as->n; i++)
 		if (((struct async_frame *)as->co[i].frame)->cancelled)
 			idx[nres++] = i;
 	run_metric_ints(r, "cancelled", idx, nres);
 	run_metric_float(r, "max_lag_ms", lag);
-	run_metric_float(r, "max_timer_late_ms", late);
+	run_metric_float(r, "max_timer_late_ms", (double)st.max_late_ns / 1e6);
 	run_metric_float(r, "wall_per_sleep", wall / sleep);
 	run_metric_int(r, "loop_passes", (int64_t)st.passes);
 	run_metric_int(r, "timers_fired", (int64_t)st.timers_fired);
@@ -532,7 +525,6 @@ async_teardown(struct async *as)
 {
 	evloop_destroy(as->loop);
 	aio_server_free(&as->srv);
-	free(as->srv.cause);
 	aio_thread_free(&as->thr);
 	free(as->completed);
 	free(as->frames);
@@ -545,7 +537,6 @@ async_run(struct run *r, char **cause)
 {
 	struct async	 as;
 	unsigned	 i;
-	int		 error = 0;
 	int64_t		 timeout_ms;
 
 	memset(&as, 0, sizeof as);
@@ -577,13 +568,26 @@ async_run(struct run *r, char **cause)
 		as.cause = xstrdup("stopped before the end");
 	if (as.cause == NULL && as.sched.nlive != 0)
 		as.cause = xstrdup("the loop ran dry with tasks still waiting");
-	if (as.cause != NULL) {
-		*cause = as.cause;
-		error = -1;
-	} else
+	if (as.cause == NULL)
 		async_report(&as, r);
+	else
+		*cause = as.cause;
 	async_teardown(&as);
-	return error;
+	return as.cause == NULL ? 0 : -1;
+}
+
+/* With a worker thread, one lane is the thread's: one task fewer fits. */
+static int
+async_check(const struct params *p, char **cause)
+{
+	if (params_choice(p, "blocking") && params_choice(p, "offload") &&
+	    params_int(p, "tasks") > ASYNC_MAX_TASKS - 1) {
+		xasprintf(cause, "tasks: at most %d with blocking=1 "
+		    "offload=thread (the worker thread has a lane too)",
+		    ASYNC_MAX_TASKS - 1);
+		return -1;
+	}
+	return 0;
 }
 
 const struct demo_class demo_async_class = {
@@ -591,4 +595,5 @@ const struct demo_class demo_async_class = {
 	.summary = "an event loop, coroutines, await, gather; a blocking call",
 	.params = async_params,
 	.run = async_run,
+	.check = async_check,
 };

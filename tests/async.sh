@@ -47,11 +47,16 @@ ok "a blocking call stalls the loop: lag $(num blk max_lag_ms) ms, wall $blk_wal
 
 # offload=thread: the same blocking call on a worker thread (to_thread);
 # the loop stays free (lag well under the sleep), the thread has a lane.
-runj off tasks=3 sleep_ms=500 blocking=1 offload=thread
+# The lag is a time on a shared machine: one of three runs must show it.
+off_lag() {
+	"$PARLAB" run async tasks=3 sleep_ms=500 blocking=1 offload=thread \
+	    --format json > "$TEST_TMP/off" || return 1
+	fcmp "$(json_num max_lag_ms "$TEST_TMP/off")" '<' 20
+}
+try 3 off_lag ||
+    fail "offload: max_lag_ms $(num off max_lag_ms), the loop still stalled"
 [ "$(json_array results "$TEST_TMP/off")" = "[0,1,4]" ] ||
     fail "offload: results $(json_array results "$TEST_TMP/off")"
-fcmp "$(num off max_lag_ms)" '<' 20 ||
-    fail "offload: max_lag_ms $(num off max_lag_ms), the loop still stalled"
 fcmp "$(num off wall_ms)" '<' 800 || fail "offload: wall $(num off wall_ms) ms"
 [ -n "$(num off thread_start_us)" ] || fail "offload: no thread_start_us"
 "$PARLAB" run async tasks=2 sleep_ms=100 blocking=1 offload=thread \
@@ -173,6 +178,9 @@ bad_param async offload=process offload
 bad_param async order=random order
 bad_param async limit=-1 limit
 bad_param async timeout_ms=600001 timeout_ms
+expect_exit 2 "$PARLAB" run async tasks=19999 blocking=1 offload=thread
+grep -q "tasks: at most 19998" "$TEST_TMP/err" ||
+    fail "a worker thread's lane past the limit: $(cat "$TEST_TMP/err")"
 ok "bad parameters exit 2, naming themselves"
 
 done_testing
