@@ -138,10 +138,12 @@ meet_rounds(struct meet *m, struct worker *w)
 		gil_take(w->gil, w);
 		if ((idx = tsync_barrier_wait(&m->barrier, w)) < 0)
 			return;
-		/* The last to arrive opens the round: it is the straggler. */
+		/* The last to arrive opens the round: it is the straggler.
+		 * Its own clock, not opened_ns: the next round's straggler
+		 * may be writing that under the barrier's mutex already. */
 		if ((unsigned)idx == m->n - 1) {
 			m->straggler[p] = w->index;
-			m->phase_end[p] = m->barrier.opened_ns;
+			m->phase_end[p] = clock_ns();
 		}
 	}
 }
