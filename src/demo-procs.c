@@ -129,8 +129,10 @@ procs_worker(struct proc_ctx *ctx, int argc, char **argv, char **cause)
 	size_t			 payload, i;
 	int			 error;
 
-	if (argc != 5) {
-		xasprintf(cause, "procs worker: %d arguments, not 5", argc);
+	/* INDEX TASK NS PAYLOAD [SHM-NAME]: without a name, the pipe. */
+	if (argc != 4 && argc != 5) {
+		xasprintf(cause, "procs worker: %d arguments, not 4 or 5",
+		    argc);
 		return -1;
 	}
 	res.index = strtoll(argv[0], NULL, 10);
@@ -140,7 +142,7 @@ procs_worker(struct proc_ctx *ctx, int argc, char **argv, char **cause)
 	if (procs_work(ctx->w, task, ns, &procs_counter) != 0)
 		return 0;
 	res.counter = procs_counter;
-	if (strcmp(argv[4], "-") != 0)
+	if (argc == 5 && strcmp(argv[4], "-") != 0)
 		return procs_send_shm(ctx, &res, argv[4], payload, cause);
 
 	/* Serialise: build the result and its payload, then send it. */
