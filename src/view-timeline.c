@@ -475,10 +475,13 @@ view_timeline_header(const struct tui *t, int y, int x, int w)
 		snprintf(status, sizeof status, "%s%s", d->cur->run->status ?
 		    "stopped" : "done", d->zoom_span ? " (zoomed)" : "");
 	sw = (int)strlen(status);
-	if (col + 2 + sw <= w) {
-		tui_fill(t, y, x + col, w - col - sw, " ", ROLE_NORMAL);
-		tui_put(t, y, x + w - sw, sw, status, ROLE_MESSAGE);
-	}
+	if (sw + 2 > w)
+		return;
+	/* The status matters more than the last knobs: it covers them. */
+	if (col + 2 + sw > w)
+		col = w - sw - 2;
+	tui_fill(t, y, x + col, w - col - sw, " ", ROLE_NORMAL);
+	tui_put(t, y, x + w - sw, sw, status, ROLE_MESSAGE);
 }
 
 /* Draw the pane in the box (y, x, h, w). */
