@@ -308,6 +308,8 @@ if want scale; then
 	scale_row "queue 64x8 items=10000" queue producers=64 consumers=8 items=10000
 fi
 
+. "$here/toolbox.sh"
+
 {
 	printf '{"date":"%s","cores":%s,"runs":%s,"rows":[' "$(date -u +%FT%TZ)" "$(nproc)" "$RUNS"
 	(IFS=,; printf '%s' "${rows[*]}")

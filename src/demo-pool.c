@@ -37,7 +37,8 @@
 #define POOL_MSG_RESULTS	2	/* worker to parent: its results */
 
 enum pool_fn { POOL_SQUARE, POOL_CUBE, POOL_CPU, POOL_SLEEP };
-enum pool_fstate { FUT_PENDING, FUT_RUNNING, FUT_DONE };
+enum pool_fstate { FUT_PENDING, FUT_RUNNING, FUT_DONE, FUT_FAILED };
+#define POOL_RAISED	INT64_MIN	/* the call raised instead of returning */
 
 static const struct param_spec pool_params[] = {
 	{ "backend", PARAM_CHOICE, "thread", 0, 0, "thread|process",
@@ -55,6 +56,8 @@ static const struct param_spec pool_params[] = {
 	    "items sent to a worker as one task" },
 	{ "gil", PARAM_CHOICE, "new", 0, 0, "new|none",
 	    "thread backend: run under the GIL-like lock, or without" },
+	{ "fail", PARAM_INT, "0", 0, 100000, NULL,
+	    "the input whose call raises ValueError (0: none)" },
 	{ NULL, 0, NULL, 0, 0, NULL, NULL }
 };
 
@@ -86,6 +89,7 @@ struct pool {
 	const struct pool_backend	*be;
 	enum pool_fn			 fn;
 	uint64_t			 work_ns;
+	int64_t				 fail;	/* input that raises, 0 none */
 	unsigned			 nworkers;
 	size_t				 nitems, nchunks;
 	struct pool_future		*futures;
@@ -118,10 +122,13 @@ struct pool {
  * small function costs about two statements, so even square costs that.
  */
 static int64_t
-pool_call(struct worker *w, enum pool_fn fn, uint64_t work_ns, int64_t x)
+pool_call(struct worker *w, enum pool_fn fn, uint64_t work_ns, int64_t x,
+    int64_t fail)
 {
 	work_statement();
 	work_statement();
+	if (x == fail)		/* raise ValueError(f"item {x} failed") */
+		return POOL_RAISED;
 	if (fn == POOL_SLEEP) {
 		work_io(w, work_ns);
 		return x;
@@ -144,9 +151,11 @@ pool_future_done(struct pool *p, size_t item, int64_t result, int worker)
 {
 	p->futures[item].result = result;
 	p->futures[item].worker = worker;
-	p->futures[item].state = FUT_DONE;
+	p->futures[item].state = result == POOL_RAISED ? FUT_FAILED : FUT_DONE;
 	p->ndone++;
-	trace_point(p->tr, p->counter_lane, EV_RESULT, (int64_t)item);
+	/* A failed future's mark is -(item + 1): done, with an exception. */
+	trace_point(p->tr, p->counter_lane, EV_RESULT, result == POOL_RAISED ?
+	    -(int64_t)item - 1 : (int64_t)item);
 	trace_point(p->tr, p->counter_lane, EV_COUNTER, (int64_t)p->ndone);
 }
 
@@ -206,7 +215,7 @@ pool_thread(void *arg)
 			item = p->chunks[c].first + i;
 			trace_point(w->trace, w->lane, EV_LABEL, (int64_t)item);
 			v = pool_call(w, p->fn, p->work_ns,
-			    p->futures[item].arg);
+			    p->futures[item].arg, p->fail);
 			trace_state(w->trace, w->lane, STATE_RUNNING);
 			pthread_mutex_lock(&p->mutex);
 			pool_future_done(p, item, v, (int)w->index);
@@ -305,18 +314,20 @@ pool_worker(struct proc_ctx *ctx, int argc, char **argv, char **cause)
 {
 	enum pool_fn	 fn;
 	uint64_t	 work_ns, *msg, first, n, i;
+	int64_t		 fail;
 	int64_t		*vals;
 	uint32_t	 type;
 	size_t		 len;
 	void		*body;
 	int		 rv;
 
-	if (argc != 2) {
-		xasprintf(cause, "pool worker: %d arguments, not 2", argc);
+	if (argc != 3) {
+		xasprintf(cause, "pool worker: %d arguments, not 3", argc);
 		return -1;
 	}
 	fn = (enum pool_fn)strtol(argv[0], NULL, 10);
 	work_ns = strtoull(argv[1], NULL, 10);
+	fail = strtoll(argv[2], NULL, 10);
 	for (;;) {
 		trace_state(ctx->trace, ctx->lane, STATE_QUEUE_WAIT);
 		if ((rv = proc_recv(ctx->in, &type, &body, &len, cause)) != 0)
@@ -335,7 +346,7 @@ pool_worker(struct proc_ctx *ctx, int argc, char **argv, char **cause)
 		for (i = 0; i < n; i++) {
 			trace_point(ctx->trace, ctx->lane, EV_LABEL,
 			    (int64_t)(first + i));
-			vals[i] = pool_call(ctx->w, fn, work_ns, vals[i]);
+			vals[i] = pool_call(ctx->w, fn, work_ns, vals[i], fail);
 			trace_state(ctx->trace, ctx->lane, STATE_RUNNING);
 		}
 		rv = proc_send(ctx->out, POOL_MSG_RESULTS, body, len);
@@ -351,15 +362,17 @@ pool_worker(struct proc_ctx *ctx, int argc, char **argv, char **cause)
 static int
 pool_proc_start(struct pool *p, char **cause)
 {
-	char			 sfn[8], sns[24], *args[2] = { sfn, sns };
+	char			 sfn[8], sns[24], sfail[24];
+	char			*args[3] = { sfn, sns, sfail };
 	struct proc_spec	 spec = { PROC_FORK, p->tr, 0, p->nworkers, 1,
-				     "pool", 2, args };
+				     "pool", 3, args };
 	unsigned		 i;
 
 	p->procs = xcalloc(p->nworkers, sizeof *p->procs);
 	p->busy = xcalloc(p->nworkers, sizeof *p->busy);
 	snprintf(sfn, sizeof sfn, "%d", (int)p->fn);
 	snprintf(sns, sizeof sns, "%llu", (unsigned long long)p->work_ns);
+	snprintf(sfail, sizeof sfail, "%lld", (long long)p->fail);
 	for (i = 0; i < p->nworkers; i++) {
 		p->busy[i] = SIZE_MAX;
 		p->procs[i].in = p->procs[i].out = -1;
@@ -541,9 +554,11 @@ pool_sequential(struct worker *w, void *arg)
 
 	for (i = 0; i < p->nitems && !run_stopping(p->run); i++)
 		p->check[i] = pool_call(w, p->fn, p->work_ns,
-		    p->futures[i].arg);
+		    p->futures[i].arg, p->fail);
 	return 0;
 }
+
+static void	pool_report_errors(struct pool *, const int64_t *);
 
 /* Report the results, the futures and the cost against the plain loop. */
 static void
@@ -553,11 +568,14 @@ pool_report(struct pool *p, const int64_t *results, uint64_t seq_ns)
 	double		 wall = (double)r->wall_ns / 1e6;
 	double		 seq = (double)seq_ns / 1e6;
 	double		 speedup = wall > 0 ? seq / wall : 0;
-	size_t		 i, nstate[3] = { 0, 0, 0 };
+	size_t		 i, nstate[4] = { 0, 0, 0, 0 };
 
 	for (i = 0; i < p->nitems; i++)
 		nstate[p->futures[i].state]++;
-	run_metric_ints(r, "results", results, p->nitems);
+	if (p->fail == 0 || p->fail > (int64_t)p->nitems)
+		run_metric_ints(r, "results", results, p->nitems);
+	else
+		pool_report_errors(p, results);
 	run_metric_float(r, "sequential_ms", seq);
 	run_metric_float(r, "speedup", speedup);
 	run_metric_int(r, "futures", (int64_t)p->nitems);
@@ -584,6 +602,39 @@ pool_report(struct pool *p, const int64_t *results, uint64_t seq_ns)
 	else if (speedup < 1.2 && p->use_gil && p->fn != POOL_SLEEP)
 		run_note(r, "the threads take turns holding the GIL: CPU work "
 		    "does not run in parallel");
+}
+
+/*
+ * fail=K: item K raised ValueError.  submit + result(): every other future
+ * has its result, and K's result() re-raises in the caller; map: the
+ * iterator yields the results before K, then raises.  Exit 0: the
+ * exception is the lesson, not a failure of the demo.
+ */
+static void
+pool_report_errors(struct pool *p, const int64_t *results)
+{
+	struct run	*r = p->run;
+	int64_t		*ok = xcalloc(p->nitems, sizeof *ok), k = p->fail;
+	char		*exc;
+	size_t		 i, n = 0;
+
+	for (i = 0; i < p->nitems; i++)
+		if (results[i] != POOL_RAISED)
+			ok[n++] = results[i];
+	xasprintf(&exc, "ValueError: item %lld failed", (long long)k);
+	run_metric_ints(r, "results", ok, n);
+	run_metric_ints(r, "map_results", results, (size_t)k - 1);
+	run_metric_ints(r, "errors", &k, 1);
+	run_metric_text(r, "exception", exc);
+	run_metric_int(r, "futures_failed", 1);
+	run_note(r, "for x in ex.map(f, items): yielded %lld result%s, then "
+	    "raised:", (long long)k - 1, k - 1 == 1 ? "" : "s");
+	run_note(r, "Traceback (most recent call last): ... %s", exc);
+	run_note(r, "submit + result(): future %lld's result() re-raised %s "
+	    "in the caller; the other %zu futures finished with their "
+	    "results", (long long)k, exc, n);
+	free(exc);
+	free(ok);
 }
 
 /* Run the pool demo. */
@@ -627,6 +678,7 @@ pool_run(struct run *r, char **cause)
 		trace_lane_init(p.tr, p.nworkers + 1, "GIL", LANE_GIL);
 	gil_init(&p.gil, p.use_gil ? GIL_NEW : GIL_NONE, 0, 0, p.tr,
 	    p.use_gil ? (int)p.nworkers + 1 : -1);
+	p.fail = params_int(&r->params, "fail");
 	pthread_mutex_init(&p.mutex, NULL);
 	pthread_cond_init(&p.work_cond, NULL);
 	pthread_cond_init(&p.done_cond, NULL);

@@ -30,12 +30,20 @@
  * interpreter starting, importing multiprocessing, unpickling the target),
  * from CPython 3.11 on a 2-core machine (doc reference figures).  start_ms
  * is the sum; the summary says which part was measured and which modelled.
+ *
+ * share=shm puts the payload in a named shared-memory segment
+ * (multiprocessing.shared_memory) that the parent made: the child writes it
+ * in place and sends only its small result, so nothing big crosses the
+ * pipe.  transfer_ms is, per child, the time from its payload being ready
+ * to the parent holding the result (both read CLOCK_MONOTONIC, one clock
+ * for every process).
  */
 
 #include "config.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "parlab.h"
 
@@ -59,6 +67,9 @@ static const struct param_spec procs_params[] = {
 	{ "payload", PARAM_INT, "0", 0, 64 * 1024 * 1024, NULL,
 	    "bytes each process sends back with its result (payload x procs "
 	    "at most 256 MiB)" },
+	{ "share", PARAM_CHOICE, "pickle", 0, 0, "pickle|shm",
+	    "pickle: the payload goes through the pipe; shm: through shared "
+	    "memory" },
 	{ NULL, 0, NULL, 0, 0, NULL, NULL }
 };
 
@@ -66,7 +77,23 @@ static const struct param_spec procs_params[] = {
 struct procs_result {
 	int64_t		index;
 	int64_t		counter;	/* the child's procs_counter at the end */
+	uint64_t	sent_ns;	/* clock_ns() when its payload was ready */
 };
+
+/* share=shm: each child's segment; per child, how long the result took. */
+struct procs_share {
+	int		 shm;
+	struct share	*seg;		/* one per child, shm only */
+	uint64_t	*transfer_ns;
+};
+
+static int	procs_send_shm(struct proc_ctx *, struct procs_result *,
+		    const char *, size_t, char **);
+static int	procs_shares_create(struct procs_share *, unsigned, size_t,
+		    char **);
+static void	procs_shares_free(struct procs_share *, unsigned);
+static void	procs_report_share(struct run *, struct procs_share *,
+		    unsigned);
 
 /* Incremented by the children, each in its own copy of memory. */
 static int64_t	procs_counter;
@@ -119,8 +146,10 @@ procs_worker(struct proc_ctx *ctx, int argc, char **argv, char **cause)
 	size_t			 payload, i;
 	int			 error;
 
-	if (argc != 4) {
-		xasprintf(cause, "procs worker: %d arguments, not 4", argc);
+	/* INDEX TASK NS PAYLOAD [SHM-NAME]: without a name, the pipe. */
+	if (argc != 4 && argc != 5) {
+		xasprintf(cause, "procs worker: %d arguments, not 4 or 5",
+		    argc);
 		return -1;
 	}
 	res.index = strtoll(argv[0], NULL, 10);
@@ -136,12 +165,15 @@ procs_worker(struct proc_ctx *ctx, int argc, char **argv, char **cause)
 	if (procs_work(ctx->w, task, ns, &procs_counter) != 0)
 		return 0;
 	res.counter = procs_counter;
+	if (argc == 5 && strcmp(argv[4], "-") != 0)
+		return procs_send_shm(ctx, &res, argv[4], payload, cause);
 
 	/* Serialise: build the result and its payload, then send it. */
 	buf = xmalloc(sizeof res + payload);
-	memcpy(buf, &res, sizeof res);
 	for (i = 0; i < payload; i++)
 		buf[sizeof res + i] = procs_payload_byte(i, res.index);
+	res.sent_ns = clock_ns();
+	memcpy(buf, &res, sizeof res);
 	trace_point(ctx->trace, ctx->lane, EV_RESULT, (int64_t)payload);
 	trace_state(ctx->trace, ctx->lane, STATE_IO);
 	error = proc_send(ctx->out, PROCS_MSG_RESULT, buf, sizeof res +
@@ -175,17 +207,20 @@ procs_check(const struct params *p, char **cause)
 /* Check one result message; fill counters[index]. */
 static int
 procs_take_result(struct run *r, uint32_t type, const unsigned char *body,
-    size_t len, int64_t *counters, unsigned nprocs, char **cause)
+    size_t len, int64_t *counters, unsigned nprocs, struct procs_share *sh,
+    char **cause)
 {
 	struct procs_result	res;
 	size_t			payload = (size_t)params_int(&r->params,
-				    "payload"), i;
+				    "payload"), i, inpipe = sh->shm ? 0 : payload;
+	uint64_t		now = clock_ns();
+	const unsigned char	*data;
 
 	if (type == PROC_MSG_ERROR) {
 		xasprintf(cause, "a worker failed: %s", (const char *)body);
 		return -1;
 	}
-	if (type != PROCS_MSG_RESULT || len != sizeof res + payload) {
+	if (type != PROCS_MSG_RESULT || len != sizeof res + inpipe) {
 		xasprintf(cause, "a worker sent a bad result (%zu bytes)", len);
 		return -1;
 	}
@@ -194,8 +229,10 @@ procs_take_result(struct run *r, uint32_t type, const unsigned char *body,
 		xasprintf(cause, "a worker sent index %lld", (long long)res.index);
 		return -1;
 	}
+	sh->transfer_ns[res.index] = now > res.sent_ns ? now - res.sent_ns : 0;
+	data = sh->shm ? sh->seg[res.index].base : body + sizeof res;
 	for (i = 0; i < payload; i++) {
-		if (body[sizeof res + i] != procs_payload_byte(i, res.index)) {
+		if (data[i] != procs_payload_byte(i, res.index)) {
 			xasprintf(cause, "worker %lld's payload is corrupt at "
 			    "byte %zu", (long long)res.index, i);
 			return -1;
@@ -211,10 +248,10 @@ procs_take_result(struct run *r, uint32_t type, const unsigned char *body,
  */
 static int
 procs_parallel(struct run *r, struct trace *tr, struct proc *ps,
-    unsigned nprocs, int64_t *counters, char **cause)
+    unsigned nprocs, int64_t *counters, struct procs_share *sh, char **cause)
 {
-	char		 sidx[24], sns[24], *args[4], *spay;
-	struct proc_spec spec = { PROC_FORK, tr, 0, nprocs, 0, "procs", 4,
+	char		 sidx[24], sns[24], *args[5], *spay, dash[] = "-";
+	struct proc_spec spec = { PROC_FORK, tr, 0, nprocs, 0, "procs", 5,
 			     args };
 	void		*body;
 	size_t		 len;
@@ -233,6 +270,7 @@ procs_parallel(struct run *r, struct trace *tr, struct proc *ps,
 	for (i = 0; i < nprocs; i++) {
 		snprintf(sidx, sizeof sidx, "%u", i);
 		args[0] = sidx;
+		args[4] = sh->shm ? sh->seg[i].name : dash;
 		spec.lane = i;
 		if (proc_start(&ps[i], &spec, cause) != 0)
 			return -1;
@@ -248,7 +286,7 @@ procs_parallel(struct run *r, struct trace *tr, struct proc *ps,
 			xasprintf(cause, "worker %d ended without a result", k);
 		if (rv == 0)
 			rv = procs_take_result(r, type, body, len, counters,
-			    nprocs, cause);
+			    nprocs, sh, cause);
 		free(body);
 		if (rv != 0 || proc_wait(&ps[k], cause) != 0)
 			return -1;
@@ -335,6 +373,7 @@ procs_run(struct run *r, char **cause)
 	struct trace		*tr;
 	struct proc		*ps;
 	struct run_baseline	 b;
+	struct procs_share	 sh;
 	int64_t			*counters;
 	unsigned		 i, nprocs = (unsigned)params_int(&r->params,
 				     "procs");
@@ -349,9 +388,18 @@ procs_run(struct run *r, char **cause)
 	}
 	ps = xcalloc(nprocs, sizeof *ps);
 	counters = xcalloc(nprocs, sizeof *counters);
+	memset(&sh, 0, sizeof sh);
+	sh.transfer_ns = xcalloc(nprocs, sizeof *sh.transfer_ns);
+	if (params_choice(&r->params, "share") == 1 && procs_shares_create(&sh,
+	    nprocs, (size_t)params_int(&r->params, "payload"), cause) != 0) {
+		procs_shares_free(&sh, 0);
+		free(counters);
+		free(ps);
+		return -1;
+	}
 
 	run_begin(r);
-	error = procs_parallel(r, tr, ps, nprocs, counters, cause);
+	error = procs_parallel(r, tr, ps, nprocs, counters, &sh, cause);
 	if (error != 0)
 		proc_stop_all();	/* every child, even the good ones */
 	run_end(r);
@@ -359,6 +407,9 @@ procs_run(struct run *r, char **cause)
 		error = run_baseline(r, NULL, procs_sequential, r, &b, cause);
 	if (error == 0)
 		procs_report(r, tr, nprocs, b.ns, counters);
+	if (error == 0)
+		procs_report_share(r, &sh, nprocs);
+	procs_shares_free(&sh, nprocs);
 	free(counters);
 	free(ps);
 	return error;
@@ -372,3 +423,95 @@ const struct demo_class demo_procs_class = {
 	.check = procs_check,
 	.worker = procs_worker,
 };
+
+/*
+ * share=shm in the child: write the payload straight into the parent's
+ * segment, then send only the result.
+ */
+static int
+procs_send_shm(struct proc_ctx *ctx, struct procs_result *res,
+    const char *name, size_t payload, char **cause)
+{
+	struct share	seg;
+	size_t		i;
+
+	if (share_attach(&seg, name, payload, cause) != 0)
+		return -1;
+	for (i = 0; i < payload; i++)
+		seg.base[i] = procs_payload_byte(i, res->index);
+	share_free(&seg);
+	res->sent_ns = clock_ns();
+	trace_point(ctx->trace, ctx->lane, EV_RESULT, (int64_t)payload);
+	trace_state(ctx->trace, ctx->lane, STATE_IO);
+	if (proc_send(ctx->out, PROCS_MSG_RESULT, res, sizeof *res) != 0) {
+		xasprintf(cause, "procs worker: cannot send the result");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * share=shm: one segment per child, named after parlab's pid.  -1 if one
+ * cannot be made; those made are freed.
+ */
+static int
+procs_shares_create(struct procs_share *sh, unsigned n, size_t payload,
+    char **cause)
+{
+	char		name[64];
+	unsigned	i, j;
+
+	sh->seg = xcalloc(n, sizeof *sh->seg);
+	sh->shm = 1;
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof name, "/parlab-%ld-%u", (long)getpid(), i);
+		if (share_create(&sh->seg[i], name, payload, cause) != 0) {
+			for (j = 0; j < i; j++)
+				share_free(&sh->seg[j]);
+			free(sh->seg);
+			sh->seg = NULL;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Unmap and unlink the segments made so far. */
+static void
+procs_shares_free(struct procs_share *sh, unsigned n)
+{
+	unsigned	i;
+
+	for (i = 0; sh->seg != NULL && i < n; i++)
+		share_free(&sh->seg[i]);
+	free(sh->seg);
+	free(sh->transfer_ns);
+	sh->seg = NULL;
+	sh->transfer_ns = NULL;
+}
+
+/*
+ * The payload's way back: pipe or shared memory, and how long it took.
+ * The parent takes results one at a time, so a child may wait behind
+ * another's check: the quickest child's time is the transfer itself.
+ */
+static void
+procs_report_share(struct run *r, struct procs_share *sh, unsigned n)
+{
+	uint64_t	min = UINT64_MAX, max = 0;
+	unsigned	i;
+
+	for (i = 0; i < n; i++) {
+		if (sh->transfer_ns[i] < min)
+			min = sh->transfer_ns[i];
+		if (sh->transfer_ns[i] > max)
+			max = sh->transfer_ns[i];
+	}
+	run_metric_float(r, "transfer_ms", (double)min / 1e6);
+	run_metric_float(r, "transfer_ms_max", (double)max / 1e6);
+	run_note(r, "payload of %lld bytes each %s: %.2f ms from a child's "
+	    "payload being ready to the parent holding it (%.2f ms for the "
+	    "last in line)", (long long)params_int(&r->params, "payload"),
+	    sh->shm ? "written in shared memory, only the result piped" :
+	    "pickled through the pipe", (double)min / 1e6, (double)max / 1e6);
+}

@@ -58,6 +58,9 @@ static const struct param_spec threads_params[] = {
 	    "new GIL: how long a waiter waits before asking for a switch" },
 	{ "check", PARAM_INT, "100", 1, 1000000, NULL,
 	    "old GIL: units between releases" },
+	{ "limit", PARAM_INT, "0", 0, 64, NULL,
+	    "task=io: a threading.Semaphore(N) around each thread's work; "
+	    "0: none" },
 	{ NULL, 0, NULL, 0, 0, NULL, NULL }
 };
 
@@ -72,12 +75,16 @@ struct threads {
 	uint64_t		 work_ns;	/* per I/O thread */
 	struct gil		 gil;
 	atomic_uint		 cpu_left;	/* CPU threads not done yet */
+	struct tsync_sem	 sem;		/* limit=N */
 
 	/* The mix I/O thread's waits in ms, written by it alone, read after
 	 * the join. */
 	double			*lat;
 	size_t			 nlat, lat_cap;
 };
+
+static void	threads_io_limited(struct threads *, struct worker *);
+static void	threads_report_limit(struct threads *, struct run *);
 
 /* What the thread with this index does. */
 static enum threads_role
@@ -163,7 +170,7 @@ threads_worker(void *arg)
 		atomic_fetch_sub(&th->cpu_left, 1);
 		break;
 	case ROLE_IO:
-		threads_io(w, th->work_ns);
+		threads_io_limited(th, w);
 		break;
 	case ROLE_MIXIO:
 		threads_mixio(th, w);
@@ -273,6 +280,8 @@ threads_setup(struct threads *th, struct run *r)
 	th->interval_ns = (uint64_t)params_int(&r->params, "interval_us") *
 	    NS_PER_US;
 	th->check = (unsigned)params_int(&r->params, "check");
+	tsync_sem_init(&th->sem, th->task == TASK_IO ?
+	    (unsigned)params_int(&r->params, "limit") : 0);
 	ns = run_scaled_ns(r, (double)params_int(&r->params, "work_ms"));
 	th->work_ns = ns;
 	th->units = ns * work_units_per_ms() / NS_PER_MS;
@@ -329,12 +338,48 @@ threads_run(struct run *r, char **cause)
 		    threads_sequential, &th, &b, cause);
 		gil_free(&seq_gil);
 	}
-	if (error == 0)
+	if (error == 0) {
 		threads_report(&th, r, &b);
+		threads_report_limit(&th, r);
+	}
+	tsync_sem_free(&th.sem);
 	run_workers_free(&ws);
 	gil_free(&th.gil);
 	free(th.lat);
 	return error;
+}
+
+/*
+ * task=io under limit=N: with sem: time.sleep(work_ms) -- a
+ * threading.Semaphore(N) lets N threads at a time into one blocking call
+ * (timed by the clock, so wakeup slack does not add up over pieces).
+ */
+static void
+threads_io_limited(struct threads *th, struct worker *w)
+{
+	if (th->sem.limit == 0) {
+		threads_io(w, th->work_ns);
+		return;
+	}
+	if (tsync_sem_acquire(&th->sem, w) != 0)
+		return;
+	gil_drop(w->gil, w);
+	trace_state(w->trace, w->lane, STATE_IO);
+	aio_block(w->run, th->work_ns);
+	tsync_sem_release(&th->sem);
+	gil_take(w->gil, w);
+}
+
+/* The semaphore's figure: how many threads were inside at most. */
+static void
+threads_report_limit(struct threads *th, struct run *r)
+{
+	if (th->sem.limit == 0)
+		return;
+	run_metric_int(r, "max_in_flight", th->sem.max_held);
+	run_note(r, "threading.Semaphore(%u): at most %u threads blocked in "
+	    "I/O at once, the others waited for it (wait-lock)",
+	    th->sem.limit, th->sem.max_held);
 }
 
 const struct demo_class demo_threads_class = {

@@ -23,6 +23,7 @@ extern const struct demo_class demo_pool_class;
 extern const struct demo_class demo_gen_class;
 extern const struct demo_class demo_async_class;
 extern const struct demo_class demo_deadlock_class;
+extern const struct demo_class demo_meet_class;
 
 const struct demo_class *const demo_classes[] = {
 	&demo_gen_class,
@@ -33,6 +34,7 @@ const struct demo_class *const demo_classes[] = {
 	&demo_pool_class,
 	&demo_async_class,
 	&demo_deadlock_class,
+	&demo_meet_class,
 	NULL
 };
 

@@ -223,7 +223,8 @@ void		 timeline_fold_util(const struct timeline *, unsigned,
 		     uint64_t, uint64_t, unsigned, int32_t *, uint16_t *);
 void		 timeline_fold_labels(const struct timeline *, unsigned,
 		     uint64_t, uint64_t, unsigned, int64_t *);
-enum tl_future { TL_FUTURE_PENDING, TL_FUTURE_RUNNING, TL_FUTURE_DONE };
+enum tl_future { TL_FUTURE_PENDING, TL_FUTURE_RUNNING, TL_FUTURE_DONE,
+    TL_FUTURE_FAILED };
 size_t		 timeline_futures(const struct timeline *, unsigned, uint64_t,
 		     uint8_t *, size_t);
 uint64_t	 timeline_state_ns(const struct timeline *, unsigned,
@@ -396,6 +397,7 @@ int		 run_workers_start(struct run_workers *, unsigned, unsigned,
 void		 run_workers_gate(struct worker *);
 void		 run_workers_join(struct run_workers *);
 int		 run_workers_finish(struct run_workers *, char **);
+void		 run_workers_release(struct run_workers *);
 void		 run_worker_done(struct worker *);
 int		 run_baseline(struct run *, struct gil *,
 		     int (*)(struct worker *, void *), void *,
@@ -568,6 +570,112 @@ int		 evloop_pass(struct evloop *, int);
 void		 evloop_run(struct evloop *);
 void		 evloop_stop(struct evloop *);
 void		 evloop_stats(const struct evloop *, struct evloop_stats *);
+
+/* aio.c: asyncio's building blocks over coro.c */
+#define AIO_SLICE_NS	(10 * NS_PER_MS)	/* a stop ends aio_block() so soon */
+struct aio_fifo {
+	struct coro	*head, *tail;
+};
+struct aio_sem {		/* asyncio.Semaphore */
+	unsigned	 limit;		/* 0: no limit */
+	unsigned	 held, max_held;
+	struct aio_fifo	 waiters;
+};
+void	 aio_fifo_push(struct aio_fifo *, struct coro *);
+int	 aio_fifo_unlink(struct aio_fifo *, struct coro *);
+struct coro *aio_fifo_pop(struct aio_fifo *);
+void	 aio_sem_init(struct aio_sem *, unsigned);
+int	 aio_sem_acquire(struct aio_sem *, struct coro *);
+struct coro *aio_sem_release(struct aio_sem *);
+uint64_t aio_block(const struct run *, uint64_t);
+int	 aio_pipe(int [2], char **);
+long	 aio_rss_kb(void);
+long	 aio_rss_max(long);
+struct aio_thread {		/* one asyncio.to_thread call */
+	struct run	*run;
+	int		 wake[2];	/* the thread's byte wakes the loop */
+	pthread_t	 tid;
+	struct worker	 w;
+	int		 started, joined;
+	uint64_t	 ns;		/* the blocking call's length */
+	uint64_t	 asked_ns, began_ns, slept_ns;
+	void		(*done)(void *);	/* on the loop, when it returned */
+	void		*arg;
+};
+int	 aio_thread_init(struct aio_thread *, char **);
+int	 aio_thread_start(struct aio_thread *, struct run *, struct evloop *,
+	     unsigned, uint64_t, void (*)(void *), void *, char **);
+#define AIO_REPLY	'r'			/* the byte a server replies */
+struct aio_server {		/* replies one byte per request on a pipe */
+	struct evloop	*loop;		/* set before the first request */
+	int		 pipe[2];	/* read end, write end; non-blocking */
+	struct aio_fifo	 readers;	/* awaiting a byte */
+	int		 reading;	/* the read handler is registered */
+	int		 serving;	/* the write timer is armed */
+	size_t		 unwritten;	/* bytes asked for, not yet written */
+	void		(*deliver)(void *, struct coro *, int);
+	void		*arg;
+	char		*cause;		/* why it stopped the loop */
+};
+int	 aio_server_init(struct aio_server *, char **);
+void	 aio_server_request(struct aio_server *, struct coro *);
+void	 aio_server_cancel(struct aio_server *, struct coro *);
+void	 aio_server_free(struct aio_server *);
+void	 aio_thread_join(struct aio_thread *);
+void	 aio_thread_free(struct aio_thread *);
+
+/* tsync.c: threading's Semaphore, Event, Condition, Barrier (GIL-aware) */
+struct tsync_sem {
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 cv;
+	unsigned	 limit, held, max_held;
+};
+struct tsync_event {
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 cv;
+	int		 set;
+	uint64_t	 set_ns;
+};
+struct tsync_cond {
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 cv;
+	unsigned	 notifies, wakeups, false_wakeups;
+};
+struct tsync_barrier {
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 cv;
+	unsigned	 parties, count, generation;
+	uint64_t	 opened_ns;	/* when the last phase opened */
+};
+void	 tsync_sem_init(struct tsync_sem *, unsigned);
+void	 tsync_sem_free(struct tsync_sem *);
+int	 tsync_sem_acquire(struct tsync_sem *, struct worker *);
+void	 tsync_sem_release(struct tsync_sem *);
+void	 tsync_event_init(struct tsync_event *);
+void	 tsync_event_free(struct tsync_event *);
+int	 tsync_event_wait(struct tsync_event *, struct worker *);
+void	 tsync_event_set(struct tsync_event *);
+void	 tsync_cond_init(struct tsync_cond *);
+void	 tsync_cond_free(struct tsync_cond *);
+int	 tsync_cond_wait_for(struct tsync_cond *, struct worker *,
+	     int (*)(void *), void (*)(void *), void *);
+void	 tsync_cond_notify_all(struct tsync_cond *, struct worker *,
+	     void (*)(void *), void *);
+void	 tsync_barrier_init(struct tsync_barrier *, unsigned);
+void	 tsync_barrier_free(struct tsync_barrier *);
+int	 tsync_barrier_wait(struct tsync_barrier *, struct worker *);
+
+/* share.c: a named shared-memory segment (SharedMemory) */
+struct share {
+	char		 name[64];
+	unsigned char	*base;		/* NULL when len is 0 */
+	size_t		 len;
+	int		 owner;		/* created here: unlink on free */
+};
+int	 share_create(struct share *, const char *, size_t, char **);
+int	 share_attach(struct share *, const char *, size_t, char **);
+void	 share_unlink(struct share *);
+void	 share_free(struct share *);
 
 /* export-text.c */
 int	 export_text(FILE *, struct run *);

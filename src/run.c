@@ -349,11 +349,21 @@ run_workers_join(struct run_workers *ws)
 int
 run_workers_finish(struct run_workers *ws, char **cause)
 {
+	run_workers_release(ws);
+	run_workers_join(ws);
+	return run_stop_cause(ws->run, cause);
+}
+
+/*
+ * Open the gate once every worker has arrived (or the run stops), for a
+ * demo whose own thread has a part to play before the join.
+ */
+void
+run_workers_release(struct run_workers *ws)
+{
 	while (atomic_load(&ws->arrived) < ws->n && !run_stopping(ws->run))
 		sched_yield();
 	atomic_store_explicit(&ws->go, 1, memory_order_release);
-	run_workers_join(ws);
-	return run_stop_cause(ws->run, cause);
 }
 
 /* A worker's last words: its CPU time, then done. */

@@ -495,6 +495,12 @@ timeline_futures(const struct timeline *tl, unsigned lane, uint64_t t,
 			break;
 		if (m->kind == EV_SPAWN)
 			made++;
+		/* A result mark of -(item + 1): the future raised. */
+		if (m->kind == EV_RESULT && m->arg < 0 &&
+		    (uint64_t)(-(m->arg + 1)) < n) {
+			st[-(m->arg + 1)] = TL_FUTURE_FAILED;
+			continue;
+		}
 		if (m->arg < 0 || (uint64_t)m->arg >= n)
 			continue;
 		if (m->kind == EV_SPAWN)

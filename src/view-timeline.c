@@ -213,13 +213,13 @@ static void
 view_timeline_futures(const struct tui *t, const struct tui_run *tr, int y,
     int x, int w, uint64_t playhead)
 {
-	static const char *const ascii[] = { ".", ">", "v" };
+	static const char *const ascii[] = { ".", ">", "v", "x" };
 	static const char *const utf8[] = { "\xc2\xb7", "\xe2\x96\xb8",
-	    "\xe2\x9c\x93" };			/* · ▸ ✓ */
+	    "\xe2\x9c\x93", "\xe2\x9c\x97" };	/* · ▸ ✓ ✗ */
 	static const int role[] = { ROLE_DIM, ROLE_STATE + STATE_RUNNING,
-	    ROLE_VALUE };
+	    ROLE_VALUE, ROLE_ERROR };
 	uint8_t		*st;
-	size_t		 n, i, count[3] = { 0, 0, 0 };
+	size_t		 n, i, count[4] = { 0, 0, 0, 0 };
 	char		 buf[128];
 	int		 lane, col;
 
@@ -237,9 +237,10 @@ view_timeline_futures(const struct tui *t, const struct tui_run *tr, int y,
 			col += tui_put(t, y, x + col, 2, t->utf8 ?
 			    utf8[st[i]] : ascii[st[i]], role[st[i]]) + 1;
 	}
-	snprintf(buf, sizeof buf, " %zu done, %zu running, %zu pending",
+	snprintf(buf, sizeof buf, " %zu done, %zu running, %zu pending%s",
 	    count[TL_FUTURE_DONE], count[TL_FUTURE_RUNNING],
-	    count[TL_FUTURE_PENDING]);
+	    count[TL_FUTURE_PENDING], count[TL_FUTURE_FAILED] ?
+	    ", some failed (x)" : "");
 	tui_put(t, y, x + col, w - col, buf, ROLE_DIM);
 	free(st);
 }

@@ -1,7 +1,9 @@
 /*
  * check_evloop.c -- the event loop: timer order, fd handlers, repeating and
- * deleted events, many timers, and the stall figures.  Timers run on the
- * fake clock and passes use EVLOOP_DONT_WAIT, so nothing here sleeps.
+ * deleted events, many timers, and the stall figures; and aio.c's pieces
+ * on it: the task FIFO, the Semaphore's hand-over, the one-byte server.
+ * Timers run on the fake clock and passes use EVLOOP_DONT_WAIT, so nothing
+ * here sleeps.
  */
 
 #include "config.h"
@@ -356,6 +358,100 @@ START_TEST(test_evloop_bad_fd)
 }
 END_TEST
 
+/* The FIFO unlinks from the head, the middle and the tail. */
+START_TEST(test_aio_fifo)
+{
+	struct aio_fifo	q = { NULL, NULL };
+	struct coro	co[4];
+	unsigned	i;
+
+	for (i = 0; i < 4; i++) {
+		coro_init(&co[i], NULL, NULL, i, i);
+		aio_fifo_push(&q, &co[i]);
+	}
+	ck_assert_int_eq(aio_fifo_unlink(&q, &co[1]), 1);
+	ck_assert_int_eq(aio_fifo_unlink(&q, &co[1]), 0);
+	ck_assert_int_eq(aio_fifo_unlink(&q, &co[3]), 1);
+	ck_assert_ptr_eq(q.tail, &co[2]);
+	ck_assert_ptr_eq(aio_fifo_pop(&q), &co[0]);
+	ck_assert_ptr_eq(aio_fifo_pop(&q), &co[2]);
+	ck_assert_ptr_null(aio_fifo_pop(&q));
+	ck_assert_ptr_null(q.tail);
+}
+END_TEST
+
+/*
+ * Semaphore(2) among four tasks: two enter, two queue in order; a release
+ * hands it to the first waiter (held stays 2), never more than 2 inside.
+ */
+START_TEST(test_aio_sem)
+{
+	struct aio_sem	s;
+	struct coro	co[4];
+	unsigned	i;
+
+	aio_sem_init(&s, 2);
+	for (i = 0; i < 4; i++)
+		coro_init(&co[i], NULL, NULL, i, i);
+	ck_assert_int_eq(aio_sem_acquire(&s, &co[0]), 1);
+	ck_assert_int_eq(aio_sem_acquire(&s, &co[1]), 1);
+	ck_assert_int_eq(aio_sem_acquire(&s, &co[2]), 0);
+	ck_assert_int_eq(aio_sem_acquire(&s, &co[3]), 0);
+	ck_assert_ptr_eq(aio_sem_release(&s), &co[2]);
+	ck_assert_uint_eq(s.held, 2);
+	ck_assert_ptr_eq(aio_sem_release(&s), &co[3]);
+	ck_assert_ptr_null(aio_sem_release(&s));
+	ck_assert_ptr_null(aio_sem_release(&s));
+	ck_assert_uint_eq(s.held, 0);
+	ck_assert_uint_eq(s.max_held, 2);
+	/* limit 0: nobody waits, but the figure still counts. */
+	aio_sem_init(&s, 0);
+	for (i = 0; i < 4; i++)
+		ck_assert_int_eq(aio_sem_acquire(&s, &co[i]), 1);
+	ck_assert_uint_eq(s.max_held, 4);
+}
+END_TEST
+
+/* The server's deliveries, in order. */
+static void
+on_deliver(void *arg, struct coro *co, int byte)
+{
+	(void)arg;
+	ck_assert_int_eq(byte, AIO_REPLY);
+	lg.v[lg.n++] = co->index;
+}
+
+/*
+ * Three requests, one cancelled: the other two get a byte each, in the
+ * order they asked, and the read handler goes away once nobody waits.
+ */
+START_TEST(test_aio_server)
+{
+	struct aio_server	srv;
+	struct coro		co[3];
+	char			*cause = NULL;
+	unsigned		 i;
+
+	ck_assert_int_eq(aio_server_init(&srv, &cause), 0);
+	srv.loop = evloop_create(srv.pipe[1] + 1);
+	srv.deliver = on_deliver;
+	for (i = 0; i < 3; i++) {
+		coro_init(&co[i], NULL, NULL, i, i);
+		aio_server_request(&srv, &co[i]);
+	}
+	aio_server_cancel(&srv, &co[1]);
+	for (i = 0; i < 4 && lg.n < 2; i++)
+		evloop_pass(srv.loop, EVLOOP_DONT_WAIT);
+	ck_assert_uint_eq(lg.n, 2);
+	ck_assert_int_eq(lg.v[0], 0);
+	ck_assert_int_eq(lg.v[1], 2);
+	ck_assert_int_eq(srv.reading, 0);
+	ck_assert_ptr_null(srv.cause);
+	evloop_destroy(srv.loop);
+	aio_server_free(&srv);
+}
+END_TEST
+
 static Suite *
 evloop_suite(void)
 {
@@ -374,6 +470,9 @@ evloop_suite(void)
 	tcase_add_test(edge, test_evloop_stall_figures);
 	tcase_add_test(edge, test_evloop_run_ends);
 	tcase_add_test(edge, test_evloop_bad_fd);
+	tcase_add_test(core, test_aio_fifo);
+	tcase_add_test(core, test_aio_sem);
+	tcase_add_test(core, test_aio_server);
 	suite_add_tcase(s, core);
 	suite_add_tcase(s, edge);
 	return s;

@@ -37,7 +37,7 @@ runj cpu task=cpu work_ms=100
 for k in wall_ms sequential_ms speedup gil_switches gil_wait_ms gil_failed_wakeups; do
 	num cpu $k > /dev/null
 done
-grep -q '"params":{"threads":2,"task":"cpu","work_ms":100,"gil":"new","interval_us":5000,"check":100,"scale":0.2}' \
+grep -q '"params":{"threads":2,"task":"cpu","work_ms":100,"gil":"new","interval_us":5000,"check":100,"limit":0,"scale":0.2}' \
     "$TEST_TMP/cpu" || fail "params: $(cat "$TEST_TMP/cpu")"
 runj mix task=mix work_ms=100
 for k in io_latency_p50_ms io_latency_p99_ms io_waits; do
