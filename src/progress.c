@@ -359,7 +359,7 @@ progress_answer_at(const struct progress *p, const char *id, size_t i,
 int
 progress_dirty(const struct progress *p)
 {
-	return p->dirty;
+	return p != NULL && p->dirty;	/* the stepper alone keeps none */
 }
 
 /*

@@ -1,7 +1,7 @@
 #!/bin/sh
 # locale.sh -- numbers are read and printed in the C locale everywhere: under
 # a comma-decimal locale (de_DE.UTF-8) a typed prediction 1.9 is accepted, a
-# lesson with scale=0.5 and tolerance: 0.25 runs, and text stays UTF-8.
+# lesson with scale=0.5 and tolerance: +-0.25 runs, and text stays UTF-8.
 . "$top_srcdir/tests/lib.sh"
 
 # The locale is compiled into the test's own folder (the locales package's
@@ -25,7 +25,7 @@ title: Decimal points – under any locale
 ```ask
 How many updates will two threads with a lock lose?
 predict: lost
-tolerance: 0.25
+tolerance: +-0.25
 > A lock makes every read-add-write whole: none are lost.
 ```
 

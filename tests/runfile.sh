@@ -70,11 +70,11 @@ tmux_wait 'recorded on '
 tmux_wait 'expected 200,000'
 tmux_wait '^T3 '
 tmux_keys R
-tmux_wait 'replay 1x'
+tmux_wait 'replay (1x|1/4|1/16)'
 tmux_keys z
 tmux_wait 'zoom|[0-9]ms'
 tmux_keys r
-tmux_wait 'before: recorded on ' 10
+tmux_wait '^before: ' 10
 tmux_keys q
 [ "$(tmux_wait_exit 15)" = 0 ] || fail "show exit status"
 ok "show FILE: the run in the demo pane, replay and zoom, r reruns it"

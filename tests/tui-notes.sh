@@ -131,6 +131,8 @@ sleep 0.3
 [ -S "$sock" ] || fail "no stale socket to test with"
 expect_exit 1 "$PARLAB" notes
 grep -q 'no presenter is running' "$TEST_TMP/err" || fail "stale: $(cat "$TEST_TMP/err")"
+# A lesson reopens at its last page: this talk starts afresh.
+rm -rf "$XDG_STATE_HOME"
 "$TMUX_PROG" -L "$TMUX_SOCK" new-window -d -n p3 "$PARLAB --present talk; sleep 600"
 i=0
 while [ $i -lt 100 ]; do

@@ -76,7 +76,9 @@ tmux_keys q
 "$TMUX_PROG" -L "$TMUX_SOCK" kill-server 2>/dev/null
 rm -f "$TEST_TMP/status"
 
-# Without inotify (forced here): a stat() four times a second.
+# Without inotify (forced here): a stat() four times a second.  A lesson
+# reopens at its last page, so start afresh on page 1.
+rm -rf "$XDG_STATE_HOME"
 tmux_start 100 30 "PARLAB_WATCH_POLL=1 $PARLAB '$f'"
 tmux_wait 'PAGE-ONE'
 sed 's/PAGE-ONE/PAGE-ONE-POLLED/' "$f" >"$f.new" && mv "$f.new" "$f"
