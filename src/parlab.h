@@ -1419,6 +1419,7 @@ int		 show_fallback(struct tui *);
 int		 notes_main(int, char **);
 /* tui-cursor.c */
 int	 tui_cursor_key(struct tui *, int);
+void	 tui_cursor_witness(struct tui *, const struct run *);
 
 /* tui-knobs.c */
 unsigned tui_knobs_order(const struct tui_demo *, unsigned *);

@@ -6,12 +6,18 @@
  * when there are more than rows; t or Esc leaves.  While it is
  * on, view-timeline.c draws each lane's state at the cursor, since when and
  * for how long (timeline_at()), so the cursor itself is only a time.
+ *
+ * A run that caught a lost update (race witness=1) puts the cursor on it
+ * when it ends: the cursor at the first read, mark A there and mark B at
+ * the last write, the window zoomed around the four steps, and the
+ * sentence that names them in the message line.
  */
 
 #include "config.h"
 
 #include <curses.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "parlab.h"
 
@@ -87,4 +93,42 @@ tui_cursor_key(struct tui *t, int ch)
 		return 1;
 	}
 	return 0;
+}
+
+/*
+ * After a run: if it reports a witness (a lost update seen in the act),
+ * jump the cursor to the first one.  The figure is the JSON text the demo
+ * wrote; its first four "t_us" are that witness's steps, in time order.
+ */
+void
+tui_cursor_witness(struct tui *t, const struct run *r)
+{
+	struct tui_demo		*d = &t->demo;
+	const struct metric	*m = run_metric(r, "witness");
+	const char		*p;
+	uint64_t		 ts[4], span;
+	size_t			 i, n = 0;
+
+	if (m == NULL || m->type != METRIC_JSON || m->text == NULL)
+		return;
+	for (p = m->text; n < 4 && (p = strstr(p, "\"t_us\":")) != NULL; n++) {
+		p += strlen("\"t_us\":");
+		ts[n] = (uint64_t)(strtod(p, NULL) * 1e3);
+	}
+	if (n < 4)
+		return;
+	span = ts[3] - ts[0];
+	d->cursor_on = 1;
+	d->cursor = ts[0];
+	d->marks[0] = ts[0];
+	d->marks[1] = ts[3];
+	d->nmarks = 2;
+	/* Zoom so the four steps take the middle of the window. */
+	span = span * 4 > 2 * NS_PER_US ? span * 4 : 2 * NS_PER_US;
+	d->zoom_span = span;
+	d->zoom_t0 = ts[0] > span / 3 ? ts[0] - span / 3 : 0;
+	for (i = 0; i < r->nnotes; i++)
+		if (strncmp(r->notes[i], "Caught in the act", 17) == 0)
+			tui_message(t, 0, "%s (cursor on it: A-B, t leaves)",
+			    r->notes[i]);
 }

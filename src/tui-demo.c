@@ -357,13 +357,14 @@ tui_demo_finished(struct tui *t, struct tui_run *tr)
 	if (tr->run->status != 0)
 		tui_message(t, 1, "%s: %s%s", tr->run->cls->name,
 		    tr->run->cause, t->demo.block->fallback != NULL ?
-		    "; f shows the recorded run" : "");
+		    "; F shows the recorded run" : "");
 	else {
 		tui_message(t, 0, "Done in %.1f ms. R replays at %s, z "
 		    "zooms, e exports.", (double)tr->run->wall_ns / 1e6,
 		    t->demo.speed == 1 ? "1x" : t->demo.speed == 4 ? "1/4" :
 		    "1/16");
 		tui_demo_check(t, tr->run);
+		tui_cursor_witness(t, tr->run);
 	}
 }
 
