@@ -74,4 +74,37 @@ grep -q "threads x iters" "$TEST_TMP/err" || fail "memory bound not named"
 bad_param race witness=2 "witness"
 ok "witness=1 takes iters up to 100000; beyond, exit 2 naming the range"
 
+# In the TUI a caught lost update puts the time cursor on it.  A run may
+# lose nothing (rare): try a few times, as above.
+mkdir -p "$TEST_TMP/lessons"
+cat > "$TEST_TMP/lessons/w.md" <<'EOF2'
+---
+id: witness-tui
+title: Caught
+summary: a lost update in the act
+---
+# Caught
+
+```run
+race threads=4 iters=100000 witness=1
+```
+EOF2
+XDG_STATE_HOME="$TEST_TMP/state"; export XDG_STATE_HOME
+tmux_start 100 30 "'$PARLAB' '$TEST_TMP/lessons/w.md'"
+tmux_wait 'r runs it below'
+caught=0
+for try in 1 2 3 4 5; do
+	tmux_keys r
+	tmux_wait 'Caught in the act|Done in' 30
+	if grep -q 'Caught in the act' "$TEST_TMP/pane"; then
+		caught=1
+		break
+	fi
+done
+[ $caught = 1 ] || fail "no lost update caught in 5 runs"
+tmux_wait '^cursor [0-9.]+ms  A [0-9.]+ms  B [0-9.]+ms'
+tmux_keys t q
+[ "$(tmux_wait_exit 10)" = 0 ] || fail "exit status"
+ok "the TUI puts the time cursor and marks A-B on the caught lost update"
+
 done_testing
