@@ -1275,6 +1275,7 @@ struct tui_demo {		/* the demo pane of the current page */
 					   nmarks % 2) */
 	unsigned	 lane_top;	/* first lane shown (cursor Up/Down) */
 	int		 figures_scrolls;	/* set by its draw */
+	const struct lesson_block *needs_told;	/* its needs: notice shown */
 };
 
 struct tui_answer {		/* what the student answered to an ask */
@@ -1414,6 +1415,7 @@ char		*show_label(const struct runfile_info *);
 struct tui_run	*show_tui_run(struct run *, const struct runfile_info *);
 int		 show_main(int, char **);
 int		 show_fallback(struct tui *);
+int		 show_needs_notice(struct tui *);
 
 /* notes.c */
 int		 notes_main(int, char **);

@@ -9,8 +9,9 @@
  * it: replay, zoom, pan, export and the figures work as on a live run,
  * and r runs the same demo here, with the saved run kept above for
  * comparison.  A lesson's run block may name such a file (`fallback:`);
- * show_fallback() puts it in the pane the same way, on f, offered when
- * the live run fails (a classroom machine without the cores for it).
+ * show_fallback() puts it in the pane the same way, on F, offered when
+ * the live run fails and, before the first run, when the block needs
+ * more cores than parlab may use here (show_needs_notice()).
  */
 
 #include "config.h"
@@ -213,4 +214,28 @@ show_main(int argc, char **argv)
 	run_destroy(r);
 	runfile_info_free(&info);
 	return status;
+}
+
+/*
+ * A run block that needs more cores than parlab may use here (needs:
+ * cores>=N) says so once before its first run, and offers its recorded
+ * run (fallback:) if it has one; 1 when it spoke, so r again runs it.
+ */
+int
+show_needs_notice(struct tui *t)
+{
+	struct tui_demo	*d = &t->demo;
+	unsigned	 have;
+
+	if (d->block->needs_cores <= 0 || d->needs_told == d->block)
+		return 0;
+	d->needs_told = d->block;
+	if ((have = cores_available(NULL)) >= (unsigned)d->block->needs_cores)
+		return 0;
+	tui_message(t, 1, "This run needs %d cores to show its point and "
+	    "parlab may use %u here: %s", d->block->needs_cores, have,
+	    d->block->fallback != NULL ? "F shows a run recorded on a larger "
+	    "machine, r runs it here anyway." : "r runs it anyway, to see the "
+	    "overhead.");
+	return 1;
 }

@@ -225,6 +225,8 @@ tui_demo_start(struct tui *t)
 		tui_message(t, 0, "A run is going on: wait, or x stops it.");
 		return -1;
 	}
+	if (show_needs_notice(t))
+		return -1;
 	tr = xcalloc(1, sizeof *tr);
 	tr->run = run_create(d->block->demo, &d->params, 1);
 	tr->label = tui_demo_label(&d->params);

@@ -35,4 +35,31 @@ taskset -c 0 "$PARLAB" run threads task=io work_ms=100 > "$TEST_TMP/t" ||
 grep -q "may use 1 core" "$TEST_TMP/t" && fail "an I/O run blames the cores: $(cat "$TEST_TMP/t")"
 ok "I/O threads on one core: no such sentence"
 
+# In the TUI a run block that needs 2 cores says so before its first run
+# on one core; r again runs it anyway.
+mkdir -p "$TEST_TMP/lessons"
+cat > "$TEST_TMP/lessons/n.md" <<'EOF2'
+---
+id: needs-two
+title: Needs two cores
+summary: a run block with needs:
+---
+# Two cores
+
+```run
+procs procs=2 task=cpu work_ms=100
+needs: cores>=2
+```
+EOF2
+XDG_STATE_HOME="$TEST_TMP/state"; export XDG_STATE_HOME
+tmux_start 100 30 "taskset -c 0 '$PARLAB' '$TEST_TMP/lessons/n.md'"
+tmux_wait 'r runs it below'
+tmux_keys r
+tmux_wait 'needs 2 cores to show its point and parlab may use 1 here'
+tmux_keys r
+tmux_wait 'Done in' 30
+tmux_keys q
+[ "$(tmux_wait_exit 10)" = 0 ] || fail "exit status"
+ok "the TUI says before the run that a needs: cores>=2 block lacks cores"
+
 done_testing
