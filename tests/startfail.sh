@@ -62,4 +62,29 @@ done
 startfail thread $nobody "$PARLAB" run pool backend=thread workers=64 items=100
 ok "processes that cannot all start (ulimit -u): unwound in 2 s, exit 1, naming the process"
 
+# The TUI: a run that cannot start its threads says so in the status line
+# within 2 s, leaves nothing behind, and q still leaves with status 0.
+mkdir -p "$TEST_TMP/lessons"
+cat > "$TEST_TMP/lessons/p.md" <<'EOF2'
+---
+id: pool-limit
+title: A pool too big for its limit
+summary: 64 threads under ulimit -v
+---
+# Many threads
+
+```run
+pool backend=thread workers=64 items=100
+```
+EOF2
+XDG_STATE_HOME="$TEST_TMP/state"; export XDG_STATE_HOME
+tmux_start 100 30 "$as_limit '$PARLAB' '$TEST_TMP/lessons/p.md'"
+tmux_wait 'r runs it below'
+tmux_keys r
+tmux_wait 'could not start thread [0-9]+ of 64' 2
+tmux_keys q
+[ "$(tmux_wait_exit 10)" = 0 ] || fail "the TUI's exit status"
+[ -z "$(ours)" ] || fail "TUI: processes left: $(ours)"
+ok "the TUI under ulimit -v: the message within 2 s, q exits 0, nothing left"
+
 done_testing
