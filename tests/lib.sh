@@ -101,6 +101,9 @@ interrupt() {
 	"$PARLAB" run "$@" > "$TEST_TMP/o" 2> "$TEST_TMP/e" &
 	pid=$!
 	kids=$(wait_children "$pid" "$nkids")
+	# A background job starts with SIGINT ignored: a signal sent before
+	# parlab catches it would be lost (a slow start under a sanitizer).
+	wait_catching "$pid" "$sig"
 	kill -"$sig" "$pid"
 	st=0
 	wait "$pid" || st=$?
@@ -108,6 +111,21 @@ interrupt() {
 	[ "$(echo $kids | wc -w)" -eq "$nkids" ] || fail "SIG$sig $*: saw children: $kids"
 	[ -z "$(children_of "$pid")" ] || fail "SIG$sig $*: children of $pid remain"
 	gone $kids
+}
+
+# wait_catching PID SIG: wait (up to 10 s) until process PID catches SIG,
+# as /proc/PID/status's SigCgt mask says.
+wait_catching() {
+	case $2 in INT) wk_n=2 ;; TERM) wk_n=15 ;; HUP) wk_n=1 ;; QUIT) wk_n=3 ;;
+	*) return 0 ;; esac
+	wk_i=0
+	while [ "$wk_i" -lt 100 ]; do
+		wk_mask=$(sed -n 's/^SigCgt:[[:space:]]*//p' "/proc/$1/status" 2>/dev/null)
+		[ -z "$wk_mask" ] && return 0	# gone already
+		[ $(( (0x$wk_mask >> (wk_n - 1)) & 1 )) = 1 ] && return 0
+		sleep 0.1
+		wk_i=$((wk_i + 1))
+	done
 }
 
 # run_json FILE DEMO ARGS...: run a demo headless into FILE as JSON; fail
