@@ -112,7 +112,11 @@ work_io(struct worker *w, uint64_t ns)
 {
 	gil_drop(w->gil, w);
 	trace_state(w->trace, w->lane, STATE_IO);
-	clock_sleep_ns(ns);
+	/* A long sleep is taken in slices, so a stop ends it promptly. */
+	if (w->run == NULL || ns <= AIO_SLICE_NS)
+		clock_sleep_ns(ns);
+	else
+		aio_block(w->run, ns);
 	gil_take(w->gil, w);
 }
 
