@@ -78,6 +78,16 @@ fuzz_write(int fd, const char *s)
 	return 0;
 }
 
+/* Milliseconds on the monotonic clock. */
+static long long
+fuzz_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 /* Whether the child has ended; its status in *st. */
 static int
 fuzz_ended(pid_t pid, int *st)
@@ -106,7 +116,8 @@ fuzz_lesson(const char *parlab, const char *lesson, long nkeys,
 	char		 why[64];
 	pid_t		 pid;
 	long		 k, every;
-	int		 fd, st, i;
+	long long	 t0;
+	int		 fd, st, i, ended;
 
 	if ((pid = forkpty(&fd, NULL, NULL, &ws)) < 0) {
 		perror("forkpty");
@@ -152,16 +163,20 @@ fuzz_lesson(const char *parlab, const char *lesson, long nkeys,
 	}
 	/*
 	 * x stops a run; q closes an overlay, then quits.  A run the keys
-	 * made huge (1024 threads) may take a while to notice the stop.
+	 * made huge (1024 threads) may take a while to notice the stop, the
+	 * more so under a sanitizer: up to two minutes by the clock (the
+	 * drain returns at once while parlab draws, so count time, not keys).
 	 */
-	for (i = 0; i < 1200; i++) {
+	t0 = fuzz_ms();
+	for (i = 0, ended = 0; !ended && fuzz_ms() - t0 < 120000; i++) {
 		fuzz_write(fd, i % 4 == 0 ? "x" : "q");
 		fuzz_drain(fd, 100);
-		if (fuzz_ended(pid, &st))
-			break;
+		ended = fuzz_ended(pid, &st);
+		if (!ended)
+			poll(NULL, 0, 50);
 	}
 	close(fd);
-	if (i == 1200) {
+	if (!ended) {
 		fprintf(stderr, "tui-fuzz: %s: q did not end parlab\n", lesson);
 		kill(pid, SIGKILL);
 		waitpid(pid, &st, 0);
