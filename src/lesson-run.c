@@ -11,9 +11,10 @@
  *  - a prediction's figure (predict:) must be a number the run reports;
  *  - an expect: line ("wall_per_longest < 1.3") must hold for the run.
  *
- * A question is tied to the nearest run block above it on its page (the
- * rule the TUI follows); a question with none above it (a prediction asked
- * before the run) is tied to the first run block after it.  A run block or
+ * A question is tied to the run block its "run: N" names on its page,
+ * else the nearest run block above it on its page (the rule the TUI
+ * follows), else the first run block of its page (a prediction asked
+ * before the run).  A run block or
  * lesson that declares needs: cores>=N is not run where parlab may use
  * fewer cores: a warning says so, and its questions go unchecked rather
  * than fail on a machine that cannot show their point.
@@ -207,7 +208,7 @@ lesson_run_check(const struct lesson *l, struct lesson_diags *d,
 {
 	struct lesson_run		*runs = NULL;
 	const struct lesson_block	*b;
-	size_t				 n = 0, i, j, k, above;
+	size_t				 n = 0, i, j, k, above, first, nr;
 	unsigned			 cores = cores_available(NULL);
 	int				 made = 0;
 
@@ -222,7 +223,10 @@ lesson_run_check(const struct lesson *l, struct lesson_diags *d,
 			runs[n].run = lesson_run_one(l, b, d, scale, cores);
 			made += runs[n++].run != NULL;
 		}
-	for (i = 0, k = 0; i < l->npages; i++)
+	for (i = 0, k = 0; i < l->npages; i++) {
+		for (first = k, nr = 0; first + nr < n &&
+		    runs[first + nr].page == i; nr++)
+			;
 		for (j = 0, above = (size_t)-1; j < l->pages[i].nblocks; j++) {
 			b = &l->pages[i].blocks[j];
 			if (b->type == LBLOCK_RUN && b->demo != NULL) {
@@ -232,15 +236,19 @@ lesson_run_check(const struct lesson *l, struct lesson_diags *d,
 			if (b->type != LBLOCK_ASK || (b->predict == NULL &&
 			    b->expect == NULL))
 				continue;
-			if (above != (size_t)-1)
+			if (b->run_ref > 0 && (size_t)b->run_ref <= nr)
+				lesson_run_ask(b, &runs[first + (size_t)
+				    b->run_ref - 1], d);
+			else if (above != (size_t)-1)
 				lesson_run_ask(b, &runs[above], d);
-			else if (k < n)
-				lesson_run_ask(b, &runs[k], d);
+			else if (nr > 0)
+				lesson_run_ask(b, &runs[first], d);
 			else if (b->expect != NULL)
 				lesson_diag(d, b->expect_line, 1, "expect: no "
-				    "run block to check it against: put the "
-				    "ask below its run");
+				    "run block on its page to check it "
+				    "against: put the ask below its run");
 		}
+	}
 	for (i = 0; i < n; i++)
 		run_destroy(runs[i].run);
 	free(runs);

@@ -329,8 +329,8 @@ static void
 lesson_final_checks(struct lesson *l, struct lesson_diags *d, int fm)
 {
 	struct lesson_page	*p;
-	struct lesson_block	*b, *ask = NULL;
-	size_t			 i, j, shown;
+	struct lesson_block	*b;
+	size_t			 i, j, shown, nruns;
 
 	if (!fm)
 		;	/* already reported as missing front matter */
@@ -343,13 +343,25 @@ lesson_final_checks(struct lesson *l, struct lesson_diags *d, int fm)
 		    "the menu shows it");
 	for (i = 0; i < l->npages; i++) {
 		p = &l->pages[i];
-		for (j = shown = 0; j < p->nblocks; j++) {
+		for (j = shown = nruns = 0; j < p->nblocks; j++) {
 			b = &p->blocks[j];
 			shown += lesson_block_visible(b);
-			if (b->type == LBLOCK_ASK && b->predict != NULL)
-				ask = b;
-			else if (b->type == LBLOCK_RUN)
-				ask = NULL;
+			nruns += b->type == LBLOCK_RUN;
+		}
+		/* A prediction is judged by a run block of its own page:
+		 * run: N, else the nearest above, else the first below. */
+		for (j = 0; j < p->nblocks; j++) {
+			b = &p->blocks[j];
+			if (b->type != LBLOCK_ASK || b->predict == NULL)
+				continue;
+			if (nruns == 0)
+				lesson_diag(d, b->line, 1, "a prediction of '%s' "
+				    "needs a run block on its page: its figure "
+				    "comes from that run", b->predict);
+			else if (b->run_ref > 0 && (size_t)b->run_ref > nruns)
+				lesson_diag(d, b->line, 1, "run: %d, but this "
+				    "page has %zu run block%s", b->run_ref,
+				    nruns, nruns == 1 ? "" : "s");
 		}
 		if (shown == 0)
 			lesson_diag(d, p->line, 1, "empty page %zu: it has "
@@ -358,10 +370,6 @@ lesson_final_checks(struct lesson *l, struct lesson_diags *d, int fm)
 			lesson_diag(d, p->blocks[p->nblocks - 1].line, 0,
 			    "a pause at the end of a page reveals nothing");
 	}
-	if (ask != NULL)
-		lesson_diag(d, ask->line, 1, "a prediction of '%s' needs a "
-		    "run block after it: its figure comes from the next run",
-		    ask->predict);
 }
 
 /*
