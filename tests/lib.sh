@@ -213,6 +213,18 @@ tmux_start() {
 	    fail "tmux cannot start"
 }
 
+# tmux_stop: end this test's tmux server and wait until it is gone, so the
+# next tmux_start gets a fresh one.
+tmux_stop() {
+	"$TMUX_PROG" -L "$TMUX_SOCK" kill-server 2>/dev/null
+	n=0
+	while "$TMUX_PROG" -L "$TMUX_SOCK" has-session 2>/dev/null && [ $n -lt 50 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	rm -f "$TEST_TMP/status"
+}
+
 # tmux_keys KEYS...: type into the pane.
 tmux_keys() {
 	"$TMUX_PROG" -L "$TMUX_SOCK" send-keys -t 0 "$@"

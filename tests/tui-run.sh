@@ -57,14 +57,8 @@ tmux_keys q
 st=$(tmux_wait_exit 10)
 [ "$st" = 0 ] || fail "exit status $st"
 # A second server for the long runs, once the first has gone.
-"$TMUX_PROG" -L "$TMUX_SOCK" kill-server 2>/dev/null
-n=0
-while "$TMUX_PROG" -L "$TMUX_SOCK" has-session 2>/dev/null && [ $n -lt 50 ]; do
-	sleep 0.1
-	n=$((n + 1))
-done
+tmux_stop
 sleep 0.3
-rm -f "$TEST_TMP/status"
 tmux_start 100 30 "$PARLAB tui-long"
 tmux_wait 'Tasks waiting'
 tmux_keys r

@@ -3,17 +3,6 @@
 # and ASCII terminals, and opened from a lesson's step block.
 . "$top_srcdir/tests/lib.sh"
 
-# End this session's server and wait until it is gone, for the next one.
-tmux_stop() {
-	"$TMUX_PROG" -L "$TMUX_SOCK" kill-server 2>/dev/null
-	n=0
-	while "$TMUX_PROG" -L "$TMUX_SOCK" has-session 2>/dev/null && [ $n -lt 50 ]; do
-		sleep 0.1
-		n=$((n + 1))
-	done
-	rm -f "$TEST_TMP/status"
-}
-
 # The lost update, by keys: 0 1 0 1 0 1.
 tmux_start 80 24 "'$PARLAB' step racy-counter"
 tmux_wait "Stepper: racy-counter"
