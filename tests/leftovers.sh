@@ -113,4 +113,37 @@ while read -r demo; do
 done < "$TEST_TMP/params.demos"
 echo "# slowest exit after a signal: $slowest ms"
 
+# Every value of every choice parameter takes its own path (offload=thread
+# starts a worker thread, share=shm makes named segments, start=spawn
+# execs): each is stopped mid-run by SIGTERM, and neither a process nor a
+# shared-memory segment of that parlab may remain.
+awk -F '\t' '$4 ~ /\|/ {
+	n = split($4, v, "|")
+	for (i = 1; i <= n; i++)
+		if (v[i] != $3)
+			print $1, $2 "=" v[i]
+}' "$TEST_TMP/params" > "$TEST_TMP/choices"
+[ -s "$TEST_TMP/choices" ] || fail "no choice parameter in parlab list --json"
+nchoices=0
+while read -r demo word; do
+	tag="$$.$demo.$word"
+	# shellcheck disable=SC2046
+	env "PARLAB_LEFTOVER_TAG=$tag;" "$PARLAB" run "$demo" scale=10 \
+	    $(long_args "$demo") "$word" --format json \
+	    > "$TEST_TMP/out" 2> "$TEST_TMP/err" &
+	pid=$!
+	sleep 0.3
+	kill -TERM "$pid" 2>/dev/null
+	wait_exit "$pid" "$demo $word SIGTERM"
+	case $st in
+	0|1|143) ;;
+	*) fail "$demo $word SIGTERM: exit status $st: $(head -c 600 "$TEST_TMP/err")" ;;
+	esac
+	no_leftovers "$tag" "$demo $word SIGTERM"
+	ls /dev/shm 2>/dev/null | grep -q "^parlab-$pid-" &&
+	    fail "$demo $word: shared memory left in /dev/shm: $(ls /dev/shm | grep "^parlab-$pid-")"
+	nchoices=$((nchoices + 1))
+done < "$TEST_TMP/choices"
+ok "every choice value ($nchoices) stopped mid-run by SIGTERM: nothing left"
+
 done_testing
