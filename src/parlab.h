@@ -1423,6 +1423,11 @@ int		 notes_main(int, char **);
 int	 tui_cursor_key(struct tui *, int);
 void	 tui_cursor_witness(struct tui *, const struct run *);
 
+/* tui-row.c */
+void	 tui_row_begin(int);
+void	 tui_row_set(const struct tui *, int, const char *, int);
+void	 tui_row_draw(int, int);
+
 /* tui-knobs.c */
 unsigned tui_knobs_order(const struct tui_demo *, unsigned *);
 int	 tui_knobs_key(struct tui *, int);
