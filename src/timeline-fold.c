@@ -13,7 +13,9 @@
  * span per column with how far into each lane it has read (struct
  * tl_core_cache).  The next fold of the same window adds only the spans
  * closed since, then the open spans (whose end moves with t_end) on top,
- * without keeping them.  A different window (a zoom, a rescale, a resize)
+ * without keeping them; a column the open span has not reached keeps its
+ * answer, so a frame decides only the columns around the open spans.  A
+ * different window (a zoom, a rescale, a resize)
  * starts the sums again.  Integer sums do not depend on the order they
  * are added in, and ties between lanes go to the lower lane as a single
  * pass would give them, so a fold with its cache gives exactly what a
@@ -43,6 +45,10 @@ struct tl_fold_cache {		/* one lane's closed spans, per column */
 	unsigned	  ncols;
 	size_t		  upto;		/* spans below it are in acc */
 	uint64_t	(*acc)[STATE_COUNT];
+	uint8_t		 *out;		/* the fold of acc alone */
+	unsigned	  valid;	/* out[0, valid) is final: later spans
+					   all start after these columns */
+	unsigned	  reach;	/* acc is empty from this column on */
 };
 
 struct tl_core_cache {		/* the workers' closed running spans */
@@ -122,14 +128,27 @@ timeline_fold_cache(const struct timeline *tl, struct tl_lane *ll,
 		return fc;
 	if (fc->ncols != ncols) {
 		free(fc->acc);
+		free(fc->out);
 		fc->acc = xcalloc(ncols, sizeof *fc->acc);
+		fc->out = xcalloc(ncols, 1);
 	} else
 		memset(fc->acc, 0, ncols * sizeof *fc->acc);
+	fc->valid = fc->reach = 0;
 	fc->t0 = t0;
 	fc->t1 = t1;
 	fc->ncols = ncols;
 	fc->upto = timeline_fold_start(tl, ll, t0);
 	return fc;
+}
+
+/* Columns c0 to c1 of the cache's sums changed: they are to be decided. */
+static void
+timeline_fold_touch(struct tl_fold_cache *fc, unsigned c0, unsigned c1)
+{
+	if (c0 < fc->valid)
+		fc->valid = c0;
+	if (c1 + 1 > fc->reach)
+		fc->reach = c1 + 1;
 }
 
 /*
@@ -163,6 +182,7 @@ timeline_fold_closed(const struct timeline *tl, const struct tl_lane *ll,
 					/* A whole block inside one column. */
 					for (s = 0; s < STATE_COUNT; s++)
 						fc->acc[c0][s] += bl->ns[s];
+					timeline_fold_touch(fc, c0, c1);
 					i += TL_BLOCK - 1;
 					continue;
 				}
@@ -176,6 +196,7 @@ timeline_fold_closed(const struct timeline *tl, const struct tl_lane *ll,
 		for (c = c0; c <= c1; c++)
 			fc->acc[c][sp->state] += timeline_fold_overlap(w, a, b,
 			    c);
+		timeline_fold_touch(fc, c0, c1);
 	}
 	fc->upto = i;
 }
@@ -193,7 +214,7 @@ timeline_fold(const struct timeline *tl, unsigned lane, uint64_t t0,
 	struct tl_window	 win = { t0, t1, t1 - t0, ncols };
 	struct tl_fold_cache	*fc;
 	uint64_t		 sum[STATE_COUNT], a = 0, b = 0, best, covered;
-	unsigned		 c, c0 = 1, c1 = 0, s;
+	unsigned		 c, c0 = 1, c1 = 0, s, lo, hi;
 
 	if (ncols == 0)
 		return;
@@ -208,7 +229,15 @@ timeline_fold(const struct timeline *tl, unsigned lane, uint64_t t0,
 		if (!timeline_fold_clip(tl, &win, open, &a, &b, &c0, &c1))
 			open = NULL;
 	}
-	for (c = 0; c < ncols; c++) {
+	/* Decided columns as they were; past every span, STATE_NONE. */
+	lo = fc->valid;
+	hi = fc->reach;
+	if (open != NULL && c0 < lo)
+		lo = c0;
+	if (open != NULL && c1 + 1 > hi)
+		hi = c1 + 1;
+	memcpy(out, fc->out, lo);
+	for (c = lo; c < hi; c++) {
 		memcpy(sum, fc->acc[c], sizeof sum);
 		if (open != NULL && c >= c0 && c <= c1)
 			sum[open->state] += timeline_fold_overlap(&win, a, b, c);
@@ -225,7 +254,11 @@ timeline_fold(const struct timeline *tl, unsigned lane, uint64_t t0,
 				out[c] = (uint8_t)s;
 			}
 		}
+		if (open == NULL || c < c0 || c > c1)
+			fc->out[c] = out[c];
 	}
+	/* Later spans start where the open one does, or after. */
+	fc->valid = open != NULL ? c0 : hi;
 }
 
 /*
@@ -466,8 +499,10 @@ timeline_fold_forget(struct timeline *tl)
 	unsigned	lane;
 
 	for (lane = 0; lane < tl->nlanes; lane++) {
-		if (tl->lanes[lane].fold != NULL)
+		if (tl->lanes[lane].fold != NULL) {
 			free(tl->lanes[lane].fold->acc);
+			free(tl->lanes[lane].fold->out);
+		}
 		free(tl->lanes[lane].fold);
 		tl->lanes[lane].fold = NULL;
 	}

@@ -361,7 +361,7 @@ START_TEST(test_timeline_fold_incremental)
 		}
 		timeline_destroy(fresh);
 	}
-	ck_assert_uint_gt(live->lanes[0].nblocks, 10);
+	ck_assert_uint_gt(live->lanes[0].nblocks, 5);
 	timeline_destroy(live);
 }
 END_TEST
