@@ -1357,7 +1357,6 @@ struct tui {
 #define TUI_MIN_LINES	12
 #define TUI_FRAME_NS	(NS_PER_SEC / 32)	/* a margin over 30 fps */
 
-void		 tui_done(void);
 void		 tui_give(struct lesson *, struct tui_run *);
 void		 tui_message(struct tui *, int, const char *, ...)
 		     PARLAB_PRINTF(3, 4);
@@ -1441,6 +1440,14 @@ int		 notes_main(int, char **);
 /* tui-cursor.c */
 int	 tui_cursor_key(struct tui *, int);
 void	 tui_cursor_witness(struct tui *, const struct run *);
+
+/* tui-term.c */
+int		 tui_term_init(struct tui *, char **);
+void		 tui_term_done(void);
+int		 tui_term_signalled(void);
+int		 tui_term_wake_fd(void);
+void		 tui_term_drain(void);
+void		 tui_term_close(void);
 
 /* tui-row.c */
 void	 tui_row_begin(int);
