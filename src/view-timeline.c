@@ -123,10 +123,7 @@ view_timeline_axis_label(char *buf, size_t n, uint64_t v, uint64_t step)
 		snprintf(buf, n, "%" PRIu64 "ns", v);
 }
 
-/*
- * One lane's columns, blank past the playhead, built as one row of cells
- * (tui-row.c): states, then work items' numbers, then the time cursor.
- */
+/* One lane's columns, blank past the playhead, as one row of cells. */
 static void
 view_timeline_lane(const struct tui *t, const struct timeline *tl,
     unsigned lane, int y, int x, int ncols, uint64_t t0, uint64_t t1,
@@ -150,10 +147,9 @@ view_timeline_lane(const struct tui *t, const struct timeline *tl,
 		timeline_fold_counter(tl, lane, t0, t1, (unsigned)ncols, val);
 	else
 		timeline_fold(tl, lane, t0, t1, (unsigned)ncols, st);
-	for (upto = 0; upto < ncols; upto++)
-		if (t0 + (uint64_t)upto * (t1 - t0) / (uint64_t)ncols >=
-		    playhead)
-			break;
+	for (upto = 0; upto < ncols && t0 + (uint64_t)upto * (t1 - t0) /
+	    (uint64_t)ncols < playhead; upto++)
+		;
 	tui_row_begin(ncols);
 	for (c = 0; c < upto; c++) {
 		if (value) {
