@@ -11,7 +11,8 @@
  * What lands on the screen is what tui_put() would have drawn: the same
  * character (the same ASCII stand-ins on an ASCII terminal), the role's
  * attributes with the background's folded in as curses does for addch,
- * and the background cell where nothing was set, as erase() leaves it.
+ * and the background cell where nothing was set, as erase() leaves it (so
+ * the background at either end of a row is not drawn again).
  * Only one-column glyphs belong in a row.  Only the UI thread draws, so
  * the row and the cache are plain statics.
  */
@@ -37,6 +38,7 @@ struct tui_row_pen {		/* a glyph in a role, made a cell */
 static struct tui_row_pen	 tui_row_cache[TUI_ROW_CACHE];
 static cchar_t			*tui_row_cells;
 static int			 tui_row_n, tui_row_cap;
+static int			 tui_row_lo, tui_row_hi;	/* cells set */
 
 /* Make the cell for a one-column glyph in a role. */
 static void
@@ -106,25 +108,37 @@ tui_row_begin(int n)
 	for (i = 0; i < n; i++)
 		tui_row_cells[i] = bg;
 	tui_row_n = n;
+	tui_row_lo = n;
+	tui_row_hi = -1;
 }
 
 /* Set cell c of the row to a one-column glyph in a role. */
 void
 tui_row_set(const struct tui *t, int c, const char *glyph, int role)
 {
-	if (c >= 0 && c < tui_row_n)
-		tui_row_cells[c] = *tui_row_pen(t, glyph, role);
+	if (c < 0 || c >= tui_row_n)
+		return;
+	tui_row_cells[c] = *tui_row_pen(t, glyph, role);
+	if (c < tui_row_lo)
+		tui_row_lo = c;
+	if (c > tui_row_hi)
+		tui_row_hi = c;
 }
 
-/* Draw the row from (y, x), cut at the screen's edge. */
+/*
+ * Draw the row from (y, x), cut at the screen's edge: only from its first
+ * set cell to its last, since erase() left background on either side (a
+ * live lane is blank past the playhead, often half the row).
+ */
 void
 tui_row_draw(int y, int x)
 {
-	int	n = tui_row_n;
+	int	n = tui_row_hi + 1 - tui_row_lo;
 
-	if (y < 0 || y >= LINES || x < 0 || x >= COLS || n == 0)
+	x += tui_row_lo;
+	if (y < 0 || y >= LINES || x < 0 || x >= COLS || n <= 0)
 		return;
 	if (n > COLS - x)
 		n = COLS - x;
-	mvadd_wchnstr(y, x, tui_row_cells, n);
+	mvadd_wchnstr(y, x, tui_row_cells + tui_row_lo, n);
 }
