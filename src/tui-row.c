@@ -70,12 +70,12 @@ static const cchar_t *
 tui_row_pen(const struct tui *t, const char *glyph, int role)
 {
 	struct tui_row_pen	*p;
-	size_t			 len = strlen(glyph);
+	size_t			 i, len = strlen(glyph);
 	unsigned		 h = (unsigned)role * 31u;
 
 	if (len >= sizeof p->glyph)
 		len = sizeof p->glyph - 1;
-	for (size_t i = 0; i < len; i++)
+	for (i = 0; i < len; i++)
 		h = h * 33u + (unsigned char)glyph[i];
 	p = &tui_row_cache[h % TUI_ROW_CACHE];
 	if (p->t != t || p->role != role ||
