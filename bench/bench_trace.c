@@ -10,7 +10,11 @@
  *   state_ns        one trace_state() (the same plus state accounting)
  *   untraced_ns     one trace_state() with recording switched off
  *   update_ms       timeline_update() ingesting 1,000,000 events
- *   fold_ms         timeline_fold() of those spans into a 200-column frame
+ *   fold_ms         timeline_fold() of those spans into a 200-column frame,
+ *                   the first fold of that window (nothing kept yet)
+ *   refold_ms       a live frame's fold: 1,000 more events after a fold of
+ *                   a window twice as long as the run, then the same window
+ *                   folded again (timeline-fold.c adds only what is new)
  */
 
 #include "config.h"
@@ -59,14 +63,14 @@ main(void)
 	struct timeline	*tl;
 	double		 clk[TRIALS], ev[TRIALS], st[TRIALS], un[TRIALS];
 	double		 cold[TRIALS];
-	double		 upd[TRIALS], fold[TRIALS];
+	double		 upd[TRIALS], fold[TRIALS], refold[TRIALS];
 	volatile uint64_t sink = 0;
 	uint8_t		 cols[200];
-	uint64_t	 t0;
+	uint64_t	 t0, w;
 	unsigned	 i, k;
 
-	if (trace_capacity(fresh(1)) < N)
-		fatal("lane capacity below %u", N);
+	if (trace_capacity(fresh(1)) < N + 1000)
+		fatal("lane capacity below %u", N + 1000);
 	for (k = 0; k < TRIALS; k++) {
 		t0 = clock_ns();
 		for (i = 0; i < N; i++)
@@ -108,12 +112,24 @@ main(void)
 		t0 = clock_ns();
 		timeline_fold(tl, 0, 0, tl->t_end, sizeof cols, cols);
 		fold[k] = (double)(clock_ns() - t0) / 1e6;
+		/* A live window (wider than the run), folded once, then again
+		 * after the writer went on. */
+		w = 2 * tl->t_end;
+		timeline_fold(tl, 0, 0, w, sizeof cols, cols);
+		for (i = 0; i < 1000; i++)
+			trace_state(tr, 0, i & 1 ? STATE_RUNNING :
+			    STATE_WAIT_LOCK);
+		timeline_update(tl);
+		t0 = clock_ns();
+		timeline_fold(tl, 0, 0, w, sizeof cols, cols);
+		refold[k] = (double)(clock_ns() - t0) / 1e6;
 		timeline_destroy(tl);
 		trace_destroy(tr);
 	}
 	printf("{\"clock_ns\":%.1f,\"event_ns\":%.1f,\"event_cold_ns\":%.1f,"
 	    "\"state_ns\":%.1f,\"untraced_ns\":%.1f,\"update_ms\":%.2f,"
-	    "\"fold_ms\":%.2f}\n", median(clk), median(ev), median(cold),
-	    median(st), median(un), median(upd), median(fold));
+	    "\"fold_ms\":%.2f,\"refold_ms\":%.3f}\n", median(clk), median(ev),
+	    median(cold), median(st), median(un), median(upd), median(fold),
+	    median(refold));
 	return sink == 42;
 }

@@ -10,7 +10,10 @@
 # frames it drew while animating, and its longest frame (fold and draw).
 # Prints one JSON object: cpu_pct, fps, first_frame_ms (from the moment the
 # pane's shell launches parlab, exec and libraries included),
-# race256_cpu_pct, race256_fps, race256_frame_max_ms.
+# race256_cpu_pct, race256_fps, race256_frame_max_ms, and race256_runq_pct:
+# the share of the window the UI thread was ready to run but waiting for a
+# core (the second field of schedstat), which is where a long frame's time
+# goes when its CPU time is short.
 set -u
 PARLAB=${1:?usage: ui.sh PARLAB}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -42,10 +45,15 @@ cpu_ns() {
 	cut -d' ' -f1 "/proc/$1/task/$1/schedstat"
 }
 
+# wait_ns PID: the UI thread's time so far runnable but not running, in ns.
+wait_ns() {
+	cut -d' ' -f2 "/proc/$1/task/$1/schedstat"
+}
+
 # measure W H LESSON READY: open LESSON in a W x H pane, wait for READY,
 # press r, and over 5 s of animation (or 3 s: "short") read the UI
-# thread's CPU; then q, and the frame figures parlab wrote.  Sets cpu, fps,
-# ff and fmax.
+# thread's CPU and run-queue wait; then q, and the frame figures parlab
+# wrote.  Sets cpu, runq, fps, ff and fmax.
 measure() {
 	"$tmux" -L "$sock" kill-server 2>/dev/null
 	rm -f "$TMP/stats"
@@ -59,8 +67,10 @@ measure() {
 	"$tmux" -L "$sock" send-keys -t 0 r
 	wait_for 'live'
 	a=$(cpu_ns "$pid")
+	wa=$(wait_ns "$pid")
 	sleep "$5"
 	b=$(cpu_ns "$pid")
+	wb=$(wait_ns "$pid")
 	"$tmux" -L "$sock" send-keys -t 0 x q
 	i=0
 	while [ ! -s "$TMP/stats" ] && [ $i -lt 300 ]; do
@@ -68,6 +78,8 @@ measure() {
 		i=$((i + 1))
 	done
 	cpu=$(awk -v a="$a" -v b="$b" -v s="$5" \
+	    'BEGIN { printf "%.2f", (b - a) / (s * 1e9) * 100 }')
+	runq=$(awk -v a="$wa" -v b="$wb" -v s="$5" \
 	    'BEGIN { printf "%.2f", (b - a) / (s * 1e9) * 100 }')
 	fps=$(sed -n 's/^anim_fps //p' "$TMP/stats")
 	ff=$(sed -n 's/^launch_to_first_frame_ms //p' "$TMP/stats")
@@ -83,5 +95,6 @@ printf -- '---\nid: ui-race256\ntitle: 256 threads\n---\n```run\nrace threads=25
     > "$TMP/race256.md"
 measure 200 80 "$TMP/race256.md" 'Press r' 3
 printf '{"cpu_pct":%s,"fps":%s,"first_frame_ms":%s,' "$cpu1" "$fps1" "$ff1"
-printf '"race256_cpu_pct":%s,"race256_fps":%s,"race256_frame_max_ms":%s}\n' \
+printf '"race256_cpu_pct":%s,"race256_fps":%s,"race256_frame_max_ms":%s,' \
     "$cpu" "${fps:-null}" "${fmax:-null}"
+printf '"race256_runq_pct":%s}\n' "$runq"

@@ -2,7 +2,7 @@
  * log.c -- messages to stderr and the one way to die.
  *
  * fatal() is for bugs and exhausted resources.  Before it prints, it calls
- * the cleanup hook (the TUI registers tui_done), so a dying parlab never
+ * the cleanup hook (the TUI registers tui_term_done), so a dying parlab never
  * leaves the terminal in curses mode.
  */
 

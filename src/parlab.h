@@ -186,12 +186,22 @@ struct tl_mark {
 	int64_t		arg;
 };
 
+struct tl_block {		/* TL_BLOCK closed spans, summed */
+	uint64_t	t0, t1;		/* first start, last end */
+	uint64_t	ns[STATE_COUNT];	/* time in each state */
+};
+
+struct tl_fold_cache;
+struct tl_core_cache;
+
 struct tl_lane {
 	struct tl_span	*spans;
 	size_t		 nspans, spans_cap;
-	uint64_t	(*blocks)[STATE_COUNT];	/* per-state time of each
-					   TL_BLOCK closed spans */
+	struct tl_block	*blocks;	/* spans [k * TL_BLOCK, (k + 1) *
+					   TL_BLOCK) summed in blocks[k] */
 	size_t		 nblocks, blocks_cap;
+	int		 labelled;	/* has seen an EV_LABEL */
+	struct tl_fold_cache *fold;	/* timeline-fold.c's, or NULL */
 	struct tl_mark	*marks;		/* point events */
 	size_t		 nmarks, marks_cap;
 	uint64_t	 consumed;	/* events folded in so far */
@@ -205,24 +215,19 @@ struct timeline {
 	struct tl_lane	*lanes;
 	uint64_t	 t_end;		/* latest timestamp seen */
 	int		 finished;	/* set by timeline_finish() */
+	struct tl_core_cache *cores;	/* timeline-fold.c's */
 };
 
 struct timeline	*timeline_create(struct trace *);
 void		 timeline_destroy(struct timeline *);
 int		 timeline_update(struct timeline *);
 void		 timeline_finish(struct timeline *, uint64_t);
-void		 timeline_fold(const struct timeline *, unsigned, uint64_t,
-		     uint64_t, unsigned, uint8_t *);
 #define TL_NOVALUE	INT64_MIN
 #define TL_BLOCK	256	/* spans summed together for fast folding */
-void		 timeline_fold_counter(const struct timeline *, unsigned,
-		     uint64_t, uint64_t, unsigned, int64_t *);
-void		 timeline_fold_cores(const struct timeline *, unsigned,
-		     uint64_t, uint64_t, unsigned, int32_t *);
-void		 timeline_fold_util(const struct timeline *, unsigned,
-		     uint64_t, uint64_t, unsigned, int32_t *, uint16_t *);
-void		 timeline_fold_labels(const struct timeline *, unsigned,
-		     uint64_t, uint64_t, unsigned, int64_t *);
+uint64_t	 timeline_span_end(const struct timeline *,
+		     const struct tl_span *);
+size_t		 timeline_first_span(const struct timeline *,
+		     const struct tl_lane *, uint64_t);
 enum tl_future { TL_FUTURE_PENDING, TL_FUTURE_RUNNING, TL_FUTURE_DONE,
     TL_FUTURE_FAILED };
 size_t		 timeline_futures(const struct timeline *, unsigned, uint64_t,
@@ -233,6 +238,20 @@ int		 timeline_lane_is_worker(const struct timeline *, unsigned);
 int		 timeline_workers_done(const struct timeline *);
 int		 timeline_at(const struct timeline *, unsigned, uint64_t,
 		     uint8_t *, uint64_t *, uint64_t *);
+
+/* timeline-fold.c */
+void		 timeline_fold(const struct timeline *, unsigned, uint64_t,
+		     uint64_t, unsigned, uint8_t *);
+void		 timeline_fold_counter(const struct timeline *, unsigned,
+		     uint64_t, uint64_t, unsigned, int64_t *);
+void		 timeline_fold_cores(const struct timeline *, unsigned,
+		     uint64_t, uint64_t, unsigned, int32_t *);
+void		 timeline_fold_util(const struct timeline *, unsigned,
+		     uint64_t, uint64_t, unsigned, int32_t *, uint16_t *);
+void		 timeline_fold_labels(const struct timeline *, unsigned,
+		     uint64_t, uint64_t, unsigned, int64_t *);
+void		 timeline_fold_prepare(struct timeline *);
+void		 timeline_fold_forget(struct timeline *);
 
 /* params.c */
 enum param_type {
@@ -1338,7 +1357,6 @@ struct tui {
 #define TUI_MIN_LINES	12
 #define TUI_FRAME_NS	(NS_PER_SEC / 32)	/* a margin over 30 fps */
 
-void		 tui_done(void);
 void		 tui_give(struct lesson *, struct tui_run *);
 void		 tui_message(struct tui *, int, const char *, ...)
 		     PARLAB_PRINTF(3, 4);
@@ -1422,6 +1440,19 @@ int		 notes_main(int, char **);
 /* tui-cursor.c */
 int	 tui_cursor_key(struct tui *, int);
 void	 tui_cursor_witness(struct tui *, const struct run *);
+
+/* tui-term.c */
+int		 tui_term_init(struct tui *, char **);
+void		 tui_term_done(void);
+int		 tui_term_signalled(void);
+int		 tui_term_wake_fd(void);
+void		 tui_term_drain(void);
+void		 tui_term_close(void);
+
+/* tui-row.c */
+void	 tui_row_begin(int);
+void	 tui_row_set(const struct tui *, int, const char *, int);
+void	 tui_row_draw(int, int);
 
 /* tui-knobs.c */
 unsigned tui_knobs_order(const struct tui_demo *, unsigned *);

@@ -14,12 +14,10 @@
  * (the UI moves t_end to "now" each frame so a running lane keeps growing).
  * Other point events are kept as marks.
  *
- * Folding a time window into N columns gives each column the state that
- * covered most of it, so a column never lies about what dominated there.
- * Every TL_BLOCK closed spans are also summed per state, so a column that
- * holds whole blocks adds their sums instead of visiting each span: a
- * million spans fold into a frame in well under a millisecond, which a
- * plain O(spans) walk could not promise at 30 frames a second.
+ * Every TL_BLOCK closed spans are also summed per state, with the block's
+ * first start and last end beside the sums, so that folding (a time window
+ * into columns, timeline-fold.c) can add a whole block that falls in one
+ * column without reading its spans.
  */
 
 #include "config.h"
@@ -44,6 +42,7 @@ timeline_create(struct trace *tr)
 		tl->lanes[i].label = -1;
 		tl->lanes[i].cpu = -1;
 	}
+	timeline_fold_prepare(tl);
 	return tl;
 }
 
@@ -60,6 +59,7 @@ timeline_destroy(struct timeline *tl)
 		free(tl->lanes[i].blocks);
 		free(tl->lanes[i].marks);
 	}
+	timeline_fold_forget(tl);
 	free(tl->lanes);
 	free(tl);
 }
@@ -69,7 +69,7 @@ static void
 timeline_block(struct tl_lane *ll)
 {
 	const struct tl_span	*sp = &ll->spans[ll->nspans - TL_BLOCK];
-	uint64_t		*sum;
+	struct tl_block		*bl;
 	size_t			 i;
 
 	if (ll->nblocks == ll->blocks_cap) {
@@ -77,10 +77,12 @@ timeline_block(struct tl_lane *ll)
 		ll->blocks = xreallocarray(ll->blocks, ll->blocks_cap,
 		    sizeof *ll->blocks);
 	}
-	sum = ll->blocks[ll->nblocks++];
-	memset(sum, 0, sizeof *ll->blocks);
+	bl = &ll->blocks[ll->nblocks++];
+	memset(bl, 0, sizeof *bl);
+	bl->t0 = sp[0].t0;
+	bl->t1 = sp[TL_BLOCK - 1].t1;
 	for (i = 0; i < TL_BLOCK; i++)
-		sum[sp[i].state] += sp[i].t1 - sp[i].t0;
+		bl->ns[sp[i].state] += sp[i].t1 - sp[i].t0;
 }
 
 /* Close a lane's open span at ts and open one in state st. */
@@ -140,8 +142,10 @@ timeline_event(struct tl_lane *ll, const struct trace_event *e)
 		break;
 	case EV_CPU:
 	case EV_LABEL:
-		if (e->kind == EV_LABEL)
+		if (e->kind == EV_LABEL) {
 			ll->label = e->arg;
+			ll->labelled = 1;
+		}
 		if (open != NULL && open->t1 == UINT64_MAX &&
 		    (open->cpu != ll->cpu || open->label != ll->label))
 			timeline_open(ll, e->ts, open->state);
@@ -191,7 +195,7 @@ timeline_finish(struct timeline *tl, uint64_t end_ns)
 }
 
 /* The end of a span, open spans clamped to the latest time known. */
-static inline uint64_t
+uint64_t
 timeline_span_end(const struct timeline *tl, const struct tl_span *sp)
 {
 	return sp->t1 == UINT64_MAX ? (tl->t_end > sp->t0 ? tl->t_end : sp->t0)
@@ -199,7 +203,7 @@ timeline_span_end(const struct timeline *tl, const struct tl_span *sp)
 }
 
 /* Index of the first span of a lane that ends after t. */
-static size_t
+size_t
 timeline_first_span(const struct timeline *tl, const struct tl_lane *ll,
     uint64_t t)
 {
@@ -213,267 +217,6 @@ timeline_first_span(const struct timeline *tl, const struct tl_lane *ll,
 			hi = mid;
 	}
 	return lo;
-}
-
-/* A time window [t0, t1) cut into ncols equal columns. */
-struct tl_window {
-	uint64_t	t0, t1, width;
-	unsigned	ncols;
-};
-
-/*
- * Clip a span to the window: [a, b) and its first and last columns.
- * Returns 0 when no part of the span lies inside.
- */
-static int
-timeline_clip(const struct timeline *tl, const struct tl_window *w,
-    const struct tl_span *sp, uint64_t *a, uint64_t *b, unsigned *c0,
-    unsigned *c1)
-{
-	*a = sp->t0 < w->t0 ? w->t0 : sp->t0;
-	*b = timeline_span_end(tl, sp);
-	if (*b > w->t1)
-		*b = w->t1;
-	if (*b <= *a)
-		return 0;
-	*c0 = (unsigned)((*a - w->t0) * w->ncols / w->width);
-	*c1 = (unsigned)((*b - 1 - w->t0) * w->ncols / w->width);
-	if (*c1 >= w->ncols)
-		*c1 = w->ncols - 1;
-	return 1;
-}
-
-/* How much of [a, b) falls in column c. */
-static uint64_t
-timeline_overlap(const struct tl_window *w, uint64_t a, uint64_t b,
-    unsigned c)
-{
-	uint64_t	ca = w->t0 + (uint64_t)c * w->width / w->ncols;
-	uint64_t	cb = w->t0 + (uint64_t)(c + 1) * w->width / w->ncols;
-
-	return (b < cb ? b : cb) - (a > ca ? a : ca);
-}
-
-/*
- * Fold a lane's window [t0, t1) into ncols columns: out[c] is the state that
- * covered most of column c, STATE_NONE where nothing did.
- */
-void
-timeline_fold(const struct timeline *tl, unsigned lane, uint64_t t0,
-    uint64_t t1, unsigned ncols, uint8_t *out)
-{
-	const struct tl_lane	*ll = &tl->lanes[lane];
-	const struct tl_span	*sp;
-	struct tl_window	 win = { t0, t1, t1 - t0, ncols };
-	uint64_t		(*acc)[STATE_COUNT];
-	uint64_t		 a, b, best, covered, width = t1 - t0;
-	size_t			 i;
-	unsigned		 c, c0, c1, s;
-
-	if (ncols == 0)
-		return;
-	memset(out, STATE_NONE, ncols);
-	if (t1 <= t0)
-		return;
-	acc = xcalloc(ncols, sizeof *acc);
-	for (i = timeline_first_span(tl, ll, t0); i < ll->nspans; i++) {
-		sp = &ll->spans[i];
-		if (sp->t0 >= t1)
-			break;
-		if (i % TL_BLOCK == 0 && i / TL_BLOCK < ll->nblocks &&
-		    sp->t0 >= t0 && sp[TL_BLOCK - 1].t1 <= t1) {
-			/* A whole block inside one column: add its sums. */
-			c0 = (unsigned)((sp->t0 - t0) * ncols / width);
-			c1 = (unsigned)((sp[TL_BLOCK - 1].t1 - 1 - t0) *
-			    ncols / width);
-			if (c0 == c1 && sp[TL_BLOCK - 1].t1 > sp->t0) {
-				for (s = 0; s < STATE_COUNT; s++)
-					acc[c0][s] += ll->blocks[i / TL_BLOCK][s];
-				i += TL_BLOCK - 1;
-				continue;
-			}
-		}
-		if (!timeline_clip(tl, &win, sp, &a, &b, &c0, &c1))
-			continue;
-		for (c = c0; c <= c1; c++)
-			acc[c][sp->state] += timeline_overlap(&win, a, b, c);
-	}
-	for (c = 0; c < ncols; c++) {
-		/* Time no span covered is STATE_NONE's. */
-		covered = 0;
-		for (s = 1; s < STATE_COUNT; s++)
-			covered += acc[c][s];
-		a = timeline_overlap(&win, t0, t1, c);
-		acc[c][STATE_NONE] += a > covered ? a - covered : 0;
-		best = 0;
-		for (s = 0; s < STATE_COUNT; s++) {
-			if (acc[c][s] > best) {
-				best = acc[c][s];
-				out[c] = (uint8_t)s;
-			}
-		}
-	}
-	free(acc);
-}
-
-/*
- * Fold a value lane: out[c] is the value in column c, carried from before
- * it when nothing changed there, TL_NOVALUE before the first value and after
- * the latest time known.  A counter (EV_COUNTER, a queue's depth) shows the
- * highest value in the column; the GIL lane (EV_GIL_SWITCH, the holder's
- * lane or -1 for nobody) shows the last.
- */
-void
-timeline_fold_counter(const struct timeline *tl, unsigned lane, uint64_t t0,
-    uint64_t t1, unsigned ncols, int64_t *out)
-{
-	const struct tl_lane	*ll = &tl->lanes[lane];
-	const struct tl_mark	*m;
-	int64_t			 carry = TL_NOVALUE, *last;
-	size_t			 i;
-	unsigned		 c;
-
-	for (c = 0; c < ncols; c++)
-		out[c] = TL_NOVALUE;
-	if (t1 <= t0 || ncols == 0)
-		return;
-	last = xcalloc(ncols, sizeof *last);	/* what carries past a column */
-	for (i = 0; i < ll->nmarks; i++) {
-		m = &ll->marks[i];
-		if (m->kind != EV_COUNTER && m->kind != EV_GIL_SWITCH)
-			continue;
-		if (m->ts < t0) {
-			carry = m->arg;
-			continue;
-		}
-		if (m->ts >= t1)
-			break;
-		c = (unsigned)((m->ts - t0) * ncols / (t1 - t0));
-		if (m->kind == EV_GIL_SWITCH || out[c] == TL_NOVALUE ||
-		    out[c] < m->arg)
-			out[c] = m->arg;
-		last[c] = m->arg;
-	}
-	for (c = 0; c < ncols; c++) {
-		if (out[c] == TL_NOVALUE)
-			out[c] = carry;
-		else
-			carry = last[c];
-		if (t0 + (uint64_t)c * (t1 - t0) / ncols > tl->t_end)
-			out[c] = TL_NOVALUE;
-	}
-	free(last);
-}
-
-/*
- * The per-core view: out[core * ncols + c] is the worker lane that ran
- * longest on that core in column c (judged span by span), or -1; util, if
- * not NULL, gets the share of the column's time workers ran on that core,
- * in thousandths (the busy time of every worker, not mere presence).
- */
-static void
-timeline_fold_cores_util(const struct timeline *tl, unsigned ncores,
-    uint64_t t0, uint64_t t1, unsigned ncols, int32_t *out, uint16_t *util)
-{
-	struct tl_window	 win = { t0, t1, t1 - t0, ncols };
-	const struct tl_span	*sp;
-	uint64_t		*best, *busy, a, b, ov, cw;
-	size_t			 i, n = (size_t)ncores * ncols;
-	unsigned		 lane, c, c0, c1, k;
-
-	for (i = 0; i < n; i++)
-		out[i] = -1;
-	if (util != NULL)
-		memset(util, 0, n * sizeof *util);
-	if (t1 <= t0 || n == 0)
-		return;
-	best = xcalloc(n, sizeof *best);
-	busy = xcalloc(n, sizeof *busy);
-	for (lane = 0; lane < tl->nlanes; lane++) {
-		if (!timeline_lane_is_worker(tl, lane))
-			continue;
-		const struct tl_lane *ll = &tl->lanes[lane];
-		for (i = timeline_first_span(tl, ll, t0); i < ll->nspans;
-		    i++) {
-			sp = &ll->spans[i];
-			if (sp->t0 >= t1)
-				break;
-			if (sp->state != STATE_RUNNING || sp->cpu < 0 ||
-			    (unsigned)sp->cpu >= ncores)
-				continue;
-			if (!timeline_clip(tl, &win, sp, &a, &b, &c0, &c1))
-				continue;
-			for (c = c0; c <= c1; c++) {
-				ov = timeline_overlap(&win, a, b, c);
-				k = (unsigned)sp->cpu * ncols + c;
-				busy[k] += ov;
-				if (ov > best[k]) {
-					best[k] = ov;
-					out[k] = (int32_t)lane;
-				}
-			}
-		}
-	}
-	for (i = 0; util != NULL && i < n; i++) {
-		c = (unsigned)(i % ncols);
-		cw = timeline_overlap(&win, t0, t1, c);
-		util[i] = (uint16_t)(cw == 0 ? 0 : busy[i] >= cw ? 1000 :
-		    busy[i] * 1000 / cw);
-	}
-	free(best);
-	free(busy);
-}
-
-/* Which worker ran longest on each core in each column, or -1. */
-void
-timeline_fold_cores(const struct timeline *tl, unsigned ncores, uint64_t t0,
-    uint64_t t1, unsigned ncols, int32_t *out)
-{
-	timeline_fold_cores_util(tl, ncores, t0, t1, ncols, out, NULL);
-}
-
-/* The same, with each core's busy share per column in thousandths. */
-void
-timeline_fold_util(const struct timeline *tl, unsigned ncores, uint64_t t0,
-    uint64_t t1, unsigned ncols, int32_t *out, uint16_t *util)
-{
-	timeline_fold_cores_util(tl, ncores, t0, t1, ncols, out, util);
-}
-
-/*
- * Where labelled work items begin: out[c] is the label (a pool's item) of
- * a span that starts in column c with a label other than the span before
- * it, TL_NOVALUE elsewhere.  Views print it over the lane.
- */
-void
-timeline_fold_labels(const struct timeline *tl, unsigned lane, uint64_t t0,
-    uint64_t t1, unsigned ncols, int64_t *out)
-{
-	const struct tl_lane	*ll = &tl->lanes[lane];
-	const struct tl_span	*sp;
-	int64_t			 prev = -1;
-	size_t			 i;
-	unsigned		 c;
-
-	for (c = 0; c < ncols; c++)
-		out[c] = TL_NOVALUE;
-	if (t1 <= t0 || ncols == 0)
-		return;
-	i = timeline_first_span(tl, ll, t0);
-	if (i > 0 && i < ll->nspans)
-		prev = ll->spans[i - 1].label;
-	for (; i < ll->nspans; i++) {
-		sp = &ll->spans[i];
-		if (sp->t0 >= t1)
-			break;
-		if (sp->label >= 0 && sp->label != prev) {
-			c = sp->t0 <= t0 ? 0 :
-			    (unsigned)((sp->t0 - t0) * ncols / (t1 - t0));
-			if (out[c] == TL_NOVALUE)
-				out[c] = sp->label;
-		}
-		prev = sp->label;
-	}
 }
 
 /*

@@ -1,20 +1,14 @@
 /*
- * tui.c -- the terminal: set-up and tear-down, colours and glyphs, and the
- * one input/redraw loop.
+ * tui.c -- the lab's screen: glyphs and text, and the one input/redraw loop.
  *
  * Only this thread calls curses.  Demos run on a thread of their own
  * (tui-demo.c) and write into their trace; each pass of the loop folds
  * what they published (never waiting on them), then redraws once if
  * anything set the dirty flag, then sleeps in poll(2) until a key, a
- * signal or the next frame: 30 frames a second while a timeline moves,
- * no wake-ups at all when nothing does.
- *
- * The terminal is restored on every way out: tui_done() on the normal path
- * and from fatal() (log_set_cleanup); SIGINT, SIGTERM and SIGHUP only set a
- * flag and poke a self-pipe, so the loop leaves by the normal path; a crash
- * (SIGSEGV, SIGABRT, ...) writes reset sequences computed at start-up and
- * the saved terminal modes back with async-signal-safe calls only, then
- * dies of the same signal.
+ * signal or the next frame: a frame every TUI_FRAME_NS (32 a second, a
+ * margin over 30) while a timeline moves, no wake-ups at all when nothing
+ * does.  Setting the terminal up, putting it back and the signals are
+ * tui-term.c's.
  *
  * Colour carries meaning twice: roles map to colours (theme.c) and the
  * timeline's states also have glyphs, UTF-8 or ASCII by the locale, so a
@@ -25,207 +19,18 @@
 
 #include <curses.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <langinfo.h>
 #include <locale.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include "parlab.h"
 
-static struct tui		*tui_cur;	/* for tui_done() */
-static int			 tui_active;
-static struct termios		 tui_saved_tios;
-static int			 tui_have_tios;
-static int			 tui_pipe[2] = { -1, -1 };
-static volatile sig_atomic_t	 tui_signalled;
-static char			 tui_reset[256];
-static size_t			 tui_reset_len;
-static struct sigaction		 tui_old_act[NSIG];
 
 static struct lesson		*tui_given;	/* tui_give(): open this */
 static struct tui_run		*tui_given_run;
-
-static const int tui_quit_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
-static const int tui_crash_signals[] = { SIGSEGV, SIGABRT, SIGBUS, SIGFPE,
-    SIGILL };
-
-/* SIGINT, SIGTERM, SIGHUP, SIGQUIT: note it and wake the loop; nothing else. */
-static void
-tui_on_signal(int sig)
-{
-	int	saved = errno;
-	char	c = 1;
-
-	tui_signalled = sig;
-	if (tui_pipe[1] != -1)
-		(void)!write(tui_pipe[1], &c, 1);
-	errno = saved;
-}
-
-/* A crash: restore the terminal with safe calls only, then die of it. */
-static void
-tui_on_crash(int sig)
-{
-	if (tui_reset_len > 0)
-		(void)!write(STDOUT_FILENO, tui_reset, tui_reset_len);
-	if (tui_have_tios)
-		tcsetattr(STDIN_FILENO, TCSANOW, &tui_saved_tios);
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-/* Append a terminfo capability to the crash handler's reset string. */
-static void
-tui_reset_add(const char *cap, const char *fallback)
-{
-	char	*s = tigetstr((char *)cap);
-	size_t	 n;
-
-	if (s == NULL || s == (char *)-1)
-		s = (char *)fallback;
-	n = strlen(s);
-	if (tui_reset_len + n < sizeof tui_reset) {
-		memcpy(tui_reset + tui_reset_len, s, n);
-		tui_reset_len += n;
-	}
-}
-
-/* Install the quit and crash handlers, keeping the old ones. */
-static void
-tui_signals(void)
-{
-	struct sigaction	sa;
-	size_t			i;
-
-	memset(&sa, 0, sizeof sa);
-	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = tui_on_signal;
-	for (i = 0; i < sizeof tui_quit_signals / sizeof(int); i++)
-		sigaction(tui_quit_signals[i], &sa, &tui_old_act[
-		    tui_quit_signals[i]]);
-	sa.sa_handler = tui_on_crash;
-	sa.sa_flags = SA_RESETHAND | SA_NODEFER;
-	for (i = 0; i < sizeof tui_crash_signals / sizeof(int); i++)
-		sigaction(tui_crash_signals[i], &sa, &tui_old_act[
-		    tui_crash_signals[i]]);
-}
-
-/* Colour pairs from the theme: pair role+1 for each role. */
-static void
-tui_colours(struct tui *t)
-{
-	const struct theme_style	*st;
-	int				 r, fg, bg, dflt;
-
-	dflt = use_default_colors() == OK;
-	for (r = 0; r < ROLE_COUNT && r + 1 < COLOR_PAIRS; r++) {
-		st = &t->theme.role[r];
-		fg = st->fg;
-		bg = st->bg;
-		if (fg >= COLORS)
-			fg = fg < 16 ? fg - 8 : COLOR_WHITE;
-		if (bg >= COLORS)
-			bg = bg < 16 ? bg - 8 : COLOR_BLACK;
-		if (r != ROLE_NORMAL && fg < 0 &&
-		    t->theme.role[ROLE_NORMAL].fg >= 0)
-			fg = t->theme.role[ROLE_NORMAL].fg % COLORS;
-		if (r != ROLE_NORMAL && bg < 0 &&
-		    t->theme.role[ROLE_NORMAL].bg >= 0)
-			bg = t->theme.role[ROLE_NORMAL].bg % COLORS;
-		if (!dflt) {
-			fg = fg < 0 ? COLOR_WHITE : fg;
-			bg = bg < 0 ? COLOR_BLACK : bg;
-		}
-		init_pair((short)(r + 1), (short)fg, (short)bg);
-	}
-}
-
-/* Start curses; -1 with a cause if there is no usable terminal. */
-static int
-tui_init(struct tui *t, char **cause)
-{
-	const char	*nc = getenv("NO_COLOR");
-	SCREEN		*sp;
-	char		*cup;
-
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		xasprintf(cause, "the lesson menu needs a terminal; `parlab "
-		    "list` and `parlab run DEMO` work without one");
-		return -1;
-	}
-	if (pipe(tui_pipe) != 0) {
-		xasprintf(cause, "pipe: %s", strerror(errno));
-		return -1;
-	}
-	fcntl(tui_pipe[0], F_SETFL, O_NONBLOCK);
-	fcntl(tui_pipe[1], F_SETFL, O_NONBLOCK);
-	fcntl(tui_pipe[0], F_SETFD, FD_CLOEXEC);
-	fcntl(tui_pipe[1], F_SETFD, FD_CLOEXEC);
-	tui_have_tios = tcgetattr(STDIN_FILENO, &tui_saved_tios) == 0;
-	if ((sp = newterm(NULL, stdout, stdin)) == NULL) {
-		xasprintf(cause, "cannot use terminal type '%s'",
-		    getenv("TERM") ? getenv("TERM") : "(unset)");
-		return -1;
-	}
-	cup = tigetstr((char *)"cup");
-	if (cup == NULL || cup == (char *)-1) {
-		/* TERM=dumb and the like: a screen of spaces otherwise. */
-		endwin();
-		delscreen(sp);
-		xasprintf(cause, "terminal type '%s' cannot move the cursor; "
-		    "use a terminal that can (e.g. TERM=xterm-256color), or "
-		    "`parlab run DEMO` for text", getenv("TERM") ?
-		    getenv("TERM") : "(unset)");
-		return -1;
-	}
-	tui_cur = t;
-	tui_active = 1;
-	log_set_cleanup(tui_done);
-	tui_reset_add("sgr0", "\033[0m");
-	tui_reset_add("cnorm", "\033[?25h");
-	tui_reset_add("rmkx", "");
-	tui_reset_add("rmcup", "\033[?1049l");
-	tui_signals();
-	cbreak();
-	noecho();
-	nonl();
-	keypad(stdscr, TRUE);
-	nodelay(stdscr, TRUE);
-	set_escdelay(25);
-	curs_set(0);
-	t->color = has_colors() && (nc == NULL || *nc == '\0');
-	if (t->color) {
-		start_color();
-		tui_colours(t);
-		bkgdset(' ' | tui_attr(t, ROLE_NORMAL));
-	}
-	return 0;
-}
-
-/* Leave curses and put the terminal back; safe to call more than once. */
-void
-tui_done(void)
-{
-	size_t	i;
-
-	if (!tui_active)
-		return;
-	tui_active = 0;
-	endwin();
-	/* The quit handlers stay (they only set a flag) until tui_main has
-	 * joined the run and saved progress: ncurses' own would exit first. */
-	for (i = 0; i < sizeof tui_crash_signals / sizeof(int); i++)
-		sigaction(tui_crash_signals[i], &tui_old_act[
-		    tui_crash_signals[i]], NULL);
-	if (tui_have_tios)
-		tcsetattr(STDIN_FILENO, TCSANOW, &tui_saved_tios);
-	log_set_cleanup(NULL);
-}
 
 /* Set the message line; error picks the error colour. */
 void
@@ -496,10 +301,9 @@ tui_loop(struct tui *t)
 	uint64_t	now, due, next_frame = 0;
 	uint64_t	anim_frames = 0, anim_since = 0, anim_last = 0;
 	int		ch, timeout;
-	char		drain[64];
 
 	t->dirty = 1;
-	while (!t->quit && !tui_signalled) {
+	while (!t->quit && !tui_term_signalled()) {
 		now = clock_ns();
 		if (tui_demo_tick(t))
 			t->dirty = 1;
@@ -533,7 +337,7 @@ tui_loop(struct tui *t)
 			timeout = (int)((due - now) / NS_PER_MS) + 1;
 		pfd[0].fd = STDIN_FILENO;
 		pfd[0].events = POLLIN;
-		pfd[1].fd = tui_pipe[0];
+		pfd[1].fd = tui_term_wake_fd();
 		pfd[1].events = POLLIN;
 		/* Hot reload: a save of the open lesson wakes us too. */
 		timeout = lesson_watch_tick(t, timeout);
@@ -544,8 +348,7 @@ tui_loop(struct tui *t)
 		pfd[3].events = POLLIN;
 		if (poll(pfd, 4, timeout) < 0 && errno != EINTR)
 			fatal("poll: %s", strerror(errno));
-		while (read(tui_pipe[0], drain, sizeof drain) > 0)
-			;
+		tui_term_drain();
 		if (pfd[0].revents & (POLLHUP | POLLERR))
 			break;
 		while ((ch = getch()) != ERR && !t->quit) {
@@ -696,7 +499,7 @@ tui_main(const char *name, const char *theme, int present, long page)
 		progress_free(t.progress);
 		return 1;
 	}
-	if (tui_init(&t, &cause) != 0) {
+	if (tui_term_init(&t, &cause) != 0) {
 		present_destroy(t.presenter);
 		warnx_("%s", cause);
 		free(cause);
@@ -724,7 +527,7 @@ tui_main(const char *name, const char *theme, int present, long page)
 	first = clock_ns();
 	clock_gettime(CLOCK_REALTIME, &first_real);
 	tui_loop(&t);
-	tui_done();
+	tui_term_done();
 	step_view_destroy(t.step);
 	present_destroy(t.presenter);
 	if (t.lesson != NULL)
@@ -744,16 +547,8 @@ tui_main(const char *name, const char *theme, int present, long page)
 	lesson_diags_free(&t.diags);
 	free(t.message);
 	free(t.answers);
-	tui_cur = NULL;
-	for (i = 0; i < sizeof tui_quit_signals / sizeof(int); i++)
-		sigaction(tui_quit_signals[i], &tui_old_act[
-		    tui_quit_signals[i]], NULL);
-	if (tui_pipe[0] != -1) {
-		close(tui_pipe[0]);
-		close(tui_pipe[1]);
-		tui_pipe[0] = tui_pipe[1] = -1;
-	}
-	return tui_signalled ? 128 + tui_signalled : 0;
+	tui_term_close();
+	return tui_term_signalled() ? 128 + tui_term_signalled() : 0;
 }
 
 /* parlab step PROGRAM on a terminal: the stepper alone; q quits. */
@@ -774,7 +569,7 @@ tui_step_main(struct step_view *sv)
 	    "default", &cause);
 	free(cause);
 	cause = NULL;
-	if (tui_init(&t, &cause) != 0) {
+	if (tui_term_init(&t, &cause) != 0) {
 		warnx_("%s", cause);
 		free(cause);
 		return 1;
@@ -782,13 +577,8 @@ tui_step_main(struct step_view *sv)
 	t.step = sv;
 	tui_draw(&t);
 	tui_loop(&t);
-	tui_done();
+	tui_term_done();
 	free(t.message);
-	tui_cur = NULL;
-	if (tui_pipe[0] != -1) {
-		close(tui_pipe[0]);
-		close(tui_pipe[1]);
-		tui_pipe[0] = tui_pipe[1] = -1;
-	}
-	return tui_signalled ? 128 + tui_signalled : 0;
+	tui_term_close();
+	return tui_term_signalled() ? 128 + tui_term_signalled() : 0;
 }

@@ -123,17 +123,19 @@ view_timeline_axis_label(char *buf, size_t n, uint64_t v, uint64_t step)
 		snprintf(buf, n, "%" PRIu64 "ns", v);
 }
 
-/* One lane's columns, blank past the playhead. */
+/* One lane's columns, blank past the playhead, as one row of cells. */
 static void
 view_timeline_lane(const struct tui *t, const struct timeline *tl,
     unsigned lane, int y, int x, int ncols, uint64_t t0, uint64_t t1,
     uint64_t playhead, int dim)
 {
 	const struct trace_lane	*l = trace_lane(tl->trace, lane);
+	int			 value = l->type == LANE_GIL ||
+				    l->type == LANE_COUNTER;
 	uint8_t			*st;
 	int64_t			*val;
 	char			 ch[2] = { 0, 0 };
-	int			 c;
+	int			 c, upto;
 
 	tui_put(t, y, x, VT_LABEL_W - 1, l->name, dim ? ROLE_DIM : ROLE_AXIS);
 	tui_put(t, y, x + VT_LABEL_W - 1, 1, tui_sym(t, "\xe2\x94\x82", "|"),
@@ -141,49 +143,47 @@ view_timeline_lane(const struct tui *t, const struct timeline *tl,
 	x += VT_LABEL_W;
 	st = xcalloc((size_t)ncols, 1);
 	val = xcalloc((size_t)ncols, sizeof *val);
-	if (l->type == LANE_GIL || l->type == LANE_COUNTER)
+	if (value)
 		timeline_fold_counter(tl, lane, t0, t1, (unsigned)ncols, val);
 	else
 		timeline_fold(tl, lane, t0, t1, (unsigned)ncols, st);
-	for (c = 0; c < ncols; c++) {
-		if (t0 + (uint64_t)c * (t1 - t0) / (uint64_t)ncols >= playhead)
-			break;
-		if (l->type == LANE_GIL || l->type == LANE_COUNTER) {
+	for (upto = 0; upto < ncols && t0 + (uint64_t)upto * (t1 - t0) /
+	    (uint64_t)ncols < playhead; upto++)
+		;
+	tui_row_begin(ncols);
+	for (c = 0; c < upto; c++) {
+		if (value) {
 			if (val[c] == TL_NOVALUE)
 				continue;
 			if (val[c] < 0)
-				tui_put(t, y, x + c, 1, "-", ROLE_DIM);
+				tui_row_set(t, c, "-", ROLE_DIM);
 			else {
 				ch[0] = view_timeline_digit(val[c]);
-				tui_put(t, y, x + c, 1, ch, ROLE_VALUE);
+				tui_row_set(t, c, ch, ROLE_VALUE);
 			}
 		} else if (st[c] != STATE_NONE && st[c] != STATE_DONE)
-			tui_put(t, y, x + c, 1, tui_glyph(t, st[c]),
+			tui_row_set(t, c, tui_glyph(t, st[c]),
 			    ROLE_STATE + st[c]);
 	}
-	if (l->type != LANE_GIL && l->type != LANE_COUNTER) {
+	if (!value) {
 		/* Labelled work items: the item's number where it starts. */
 		timeline_fold_labels(tl, lane, t0, t1, (unsigned)ncols, val);
-		for (c = 0; c < ncols; c++) {
-			if (t0 + (uint64_t)c * (t1 - t0) / (uint64_t)ncols >=
-			    playhead)
-				break;
+		for (c = 0; c < upto; c++) {
 			if (val[c] == TL_NOVALUE)
 				continue;
 			ch[0] = view_timeline_digit(val[c] % 36);
-			tui_put(t, y, x + c, 1, ch, ROLE_VALUE);
+			tui_row_set(t, c, ch, ROLE_VALUE);
 		}
 	}
 	/* The time cursor's column, drawn reversed over what is there. */
 	if ((c = view_cursor_col(t, t0, t1, ncols)) >= 0) {
-		if (l->type != LANE_GIL && l->type != LANE_COUNTER &&
-		    st[c] != STATE_NONE && st[c] != STATE_DONE)
-			tui_put(t, y, x + c, 1, tui_glyph(t, st[c]),
-			    ROLE_SELECTED);
+		if (!value && st[c] != STATE_NONE && st[c] != STATE_DONE)
+			tui_row_set(t, c, tui_glyph(t, st[c]), ROLE_SELECTED);
 		else
-			tui_put(t, y, x + c, 1, tui_sym(t, "\xe2\x94\x82",
-			    "|"), ROLE_SELECTED);
+			tui_row_set(t, c, tui_sym(t, "\xe2\x94\x82", "|"),
+			    ROLE_SELECTED);
 	}
+	tui_row_draw(y, x);
 	free(st);
 	free(val);
 }
@@ -310,6 +310,7 @@ view_timeline_cores(const struct tui *t, const struct tui_run *tr, int y,
 		tui_put(t, y + (int)core, x, VT_LABEL_W - 1, name, ROLE_AXIS);
 		tui_put(t, y + (int)core, x + VT_LABEL_W - 1, 1,
 		    tui_sym(t, "\xe2\x94\x82", "|"), ROLE_AXIS);
+		tui_row_begin(ncols);
 		for (c = 0; c < ncols; c++) {
 			if (t0 + (uint64_t)c * (t1 - t0) / (uint64_t)ncols >=
 			    playhead)
@@ -317,11 +318,12 @@ view_timeline_cores(const struct tui *t, const struct tui_run *tr, int y,
 			/* Density: the share of the column a worker ran here. */
 			if ((u = util[core * (unsigned)ncols + (unsigned)c]) == 0)
 				continue;
-			tui_put(t, y + (int)core, x + VT_LABEL_W + c, 1, t->utf8 ?
+			tui_row_set(t, c, t->utf8 ?
 			    ramp8[(u * 8 + 999) / 1000 - 1] :
 			    ramp4[(u * 4 + 999) / 1000 - 1],
 			    ROLE_STATE + STATE_RUNNING);
 		}
+		tui_row_draw(y + (int)core, x + VT_LABEL_W);
 	}
 	free(out);
 	free(util);

@@ -306,6 +306,66 @@ START_TEST(test_timeline_blocks_match)
 }
 END_TEST
 
+/*
+ * A fold kept from frame to frame (only the spans closed since are added)
+ * gives, cell for cell, what a fold of a new timeline over the same events
+ * gives: lanes, the cores' longest runner and their busy shares, through a
+ * live window, a zoom and back.
+ */
+START_TEST(test_timeline_fold_incremental)
+{
+	static const enum state	 sts[] = { STATE_RUNNING, STATE_WAIT_LOCK,
+	    STATE_IO, STATE_RUNNING };
+	struct timeline		*live = timeline_create(tr), *fresh;
+	struct trace_event	*e;
+	uint8_t			 a[61], b[61];
+	int32_t			 wa[2 * 61], wb[2 * 61];
+	uint16_t		 ua[2 * 61], ub[2 * 61];
+	uint64_t		 t = 0, w0, w1;
+	unsigned		 frame, i, lane, c;
+
+	srand(11);
+	for (frame = 0; frame < 40; frame++) {
+		for (i = 0; i < 100 + (unsigned)rand() % 1200; i++) {
+			lane = (unsigned)rand() % 2;
+			clock_fake_set(t);
+			trace_state(tr, lane, sts[rand() % 4]);
+			e = (struct trace_event *)trace_event(tr, lane,
+			    trace_count(tr, lane) - 1);
+			e->cpu = (int16_t)(rand() % 2);
+			t += 1 + (uint64_t)(rand() % 40);
+		}
+		timeline_update(live);
+		live->t_end = t;	/* as the UI moves it to "now" */
+		fresh = timeline_create(tr);
+		timeline_update(fresh);
+		fresh->t_end = t;
+		/* The live window (a column holds a few frames' events); a
+		 * zoom every 7th frame, then back. */
+		w0 = frame % 7 == 6 ? t / 3 : 0;
+		w1 = frame % 7 == 6 ? t / 2 : 2000000;
+		for (lane = 0; lane < 2; lane++) {
+			timeline_fold(live, lane, w0, w1, 61, a);
+			timeline_fold(fresh, lane, w0, w1, 61, b);
+			for (c = 0; c < 61; c++)
+				ck_assert_msg(a[c] == b[c], "frame %u lane %u "
+				    "column %u: %d kept vs %d afresh", frame,
+				    lane, c, a[c], b[c]);
+		}
+		timeline_fold_util(live, 2, w0, w1, 61, wa, ua);
+		timeline_fold_util(fresh, 2, w0, w1, 61, wb, ub);
+		for (c = 0; c < 2 * 61; c++) {
+			ck_assert_msg(wa[c] == wb[c] && ua[c] == ub[c],
+			    "frame %u cell %u: lane %d/%d, util %u/%u", frame,
+			    c, wa[c], wb[c], ua[c], ub[c]);
+		}
+		timeline_destroy(fresh);
+	}
+	ck_assert_uint_gt(live->lanes[0].nblocks, 5);
+	timeline_destroy(live);
+}
+END_TEST
+
 static Suite *
 timeline_suite(void)
 {
@@ -325,6 +385,7 @@ timeline_suite(void)
 	tcase_add_test(edge, test_timeline_degenerate);
 	tcase_add_test(edge, test_timeline_many);
 	tcase_add_test(edge, test_timeline_blocks_match);
+	tcase_add_test(edge, test_timeline_fold_incremental);
 	tcase_set_timeout(edge, 30);
 	suite_add_tcase(s, core);
 	suite_add_tcase(s, edge);
