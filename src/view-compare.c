@@ -1,0 +1,174 @@
+/*
+ * view-compare.c -- the c view: the chooser of two kept runs, then the
+ * pair itself.
+ *
+ * The chooser is a box listing the kept runs, oldest first: their number,
+ * wall time and the knobs in which they differ, A and B marked.  The pair
+ * is drawn over the screen: A above B, each under a label with every knob
+ * that differs and its figures, with all its lanes when the rows allow
+ * (else the rows are shared fairly and the lanes folded, which the lane
+ * view says), one time axis for both, and below them the table of the
+ * figures that changed from A to B (view_figures_diff(), the figures
+ * panel's table), scrollable with j/k when it does not fit.  Like every
+ * view, this only reads state (and clamps the scroll it was given).
+ */
+
+#include "config.h"
+
+#include <curses.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parlab.h"
+
+/* A run's state in the chooser: its wall time, or why it has none. */
+static void
+view_compare_wall(char *buf, size_t n, const struct tui_run *tr)
+{
+	if (!tr->joined)
+		snprintf(buf, n, "running");
+	else if (tr->run->status != 0)
+		snprintf(buf, n, "stopped");
+	else
+		snprintf(buf, n, "%.1f ms", (double)tr->run->wall_ns / 1e6);
+}
+
+/* The chooser: a box of the kept runs. */
+static void
+view_compare_chooser(struct tui *t)
+{
+	const struct tui_demo	*d = &t->demo;
+	struct tui_run		*runs[TUI_KEEP];
+	size_t			 n = tui_compare_runs(d, runs), i;
+	char			 wall[32], *label, *row;
+	int			 w, h, x, y = 1, role;
+
+	w = t->cols < 78 ? t->cols : 78;
+	h = (int)n + 5;
+	if (h > t->lines - 1 - y)
+		y = 0;
+	x = (t->cols - w) / 2;
+	view_help_frame(t, y, x, h, w, " Compare two runs ",
+	    " a/b, Space or 1-9 mark; Enter shows; n none; Esc ");
+	tui_put(t, y + 1, x + 2, w - 4, "     run  wall        the knobs "
+	    "that differ", ROLE_DIM);
+	for (i = 0; i < n; i++) {
+		view_compare_wall(wall, sizeof wall, runs[i]);
+		label = tui_compare_label(d, runs[i]);
+		xasprintf(&row, "%s %c %3u  %-10s  %s", i == d->cmp_sel ?
+		    tui_sym(t, "\xe2\x96\xb6", ">") : " ", runs[i] == d->cmp_a ?
+		    'A' : runs[i] == d->cmp_b ? 'B' : ' ', runs[i]->seq, wall,
+		    label);
+		role = i == d->cmp_sel ? ROLE_SELECTED : runs[i] == d->cmp_a ||
+		    runs[i] == d->cmp_b ? ROLE_STRONG : ROLE_NORMAL;
+		tui_put(t, y + 2 + (int)i, x + 2, w - 4, row, role);
+		free(row);
+		free(label);
+	}
+	tui_put(t, y + 3 + (int)n, x + 2, w - 4, "A is drawn above B; the "
+	    "table of changed figures reads A -> B.", ROLE_DIM);
+}
+
+/* A run's label row: "A  run 1: knobs", then its figures. */
+static void
+view_compare_label(struct tui *t, const struct tui_run *tr, char which,
+    const struct tui_run *other, int y, int x, int w)
+{
+	char	*diff, *s;
+	int	 col;
+
+	diff = tui_demo_diff(tr, other);
+	xasprintf(&s, "%c  run %u: %s", which, tr->seq, diff);
+	col = tui_put(t, y, x, w, s, which == 'A' ? ROLE_STRONG :
+	    ROLE_MESSAGE);
+	free(s);
+	free(diff);
+	if (tr->joined && col + 4 < w)
+		view_figures_line(t, tr, y, x + col + 2, w - col - 2,
+		    ROLE_DIM);
+}
+
+/* The pair: A and B stacked, one axis, the changed figures below. */
+static void
+view_compare_pair(struct tui *t)
+{
+	struct tui_demo		*d = &t->demo;
+	const struct tui_run	*a = d->cmp_a, *b = d->cmp_b;
+	char			**lines = NULL, *title;
+	size_t			  nlines = 0, i;
+	uint64_t		  t1;
+	int			  h = t->lines - 1, w = t->cols, x = 1, y = 1;
+	int			  inner, wa, wb, ra, rb, lanes, tab, first;
+
+	if (a->joined && b->joined && a->run->status == 0 &&
+	    b->run->status == 0)
+		lines = view_figures_diff(a, b, &nlines);
+	xasprintf(&title, " Run %u (A) and run %u (B) ", a->seq, b->seq);
+	view_help_frame(t, 0, 0, h, w, title, " j/k scroll the table; c "
+	    "picks again; any other key closes ");
+	free(title);
+	inner = h - 2;
+	w -= 2;
+	/* Rows: two labels and an axis; the table's title and its lines. */
+	tab = 1 + (nlines > 0 ? (int)nlines : 1);
+	wa = a->tl != NULL ? (int)a->tl->nlanes : 1;
+	wb = b->tl != NULL ? (int)b->tl->nlanes : 1;
+	lanes = inner - 3 - tab;
+	if (lanes < 4) {	/* lanes first; the table scrolls */
+		lanes = inner - 3 - 2 < 4 ? inner - 3 - 2 : 4;
+		if (lanes < 2)
+			lanes = 2;
+		tab = inner - 3 - lanes;
+	}
+	if (wa + wb <= lanes) {
+		ra = wa;
+		rb = wb;
+	} else {
+		ra = lanes * wa / (wa + wb);
+		ra = ra < 1 ? 1 : ra > lanes - 1 ? lanes - 1 : ra;
+		rb = lanes - ra;
+	}
+	t1 = a->t_total > b->t_total ? a->t_total : b->t_total;
+	if (t1 < 1000)
+		t1 = 1000;
+	view_compare_label(t, a, 'A', b, y, x, w);
+	view_timeline_lanes(t, a, y + 1, x, ra, w, 0, t1, UINT64_MAX,
+	    ra < wa);
+	y += 1 + ra;
+	view_compare_label(t, b, 'B', a, y, x, w);
+	view_timeline_lanes(t, b, y + 1, x, rb, w, 0, t1, UINT64_MAX,
+	    rb < wb);
+	y += 1 + rb;
+	view_timeline_axis(t, y++, x, w, 0, t1, UINT64_MAX);
+	if (tab < 1)
+		goto out;
+	tui_put(t, y++, x + 1, w - 1, lines != NULL ? "Figures that "
+	    "changed, A -> B:" : "Figures that changed: both runs must "
+	    "finish (a stopped run has none).", ROLE_STRONG);
+	/* The table scrolls when the rows run short. */
+	first = d->cmp_scroll;
+	if (first > (int)nlines - (tab - 1))
+		first = (int)nlines - (tab - 1) > 0 ? (int)nlines -
+		    (tab - 1) : 0;
+	d->cmp_scroll = first;
+	for (i = 0; (int)i < tab - 1 && (size_t)first + i < nlines; i++)
+		tui_put(t, y + (int)i, x + 1, w - 1, lines[(size_t)first + i],
+		    ROLE_NORMAL);
+out:
+	for (i = 0; i < nlines; i++)
+		free(lines[i]);
+	free(lines);
+}
+
+/* Draw the c view over the screen: the chooser or the pair. */
+void
+view_compare_draw(struct tui *t)
+{
+	if (!tui_compare_valid(t))
+		return;
+	if (t->demo.cmp == 1)
+		view_compare_chooser(t);
+	else
+		view_compare_pair(t);
+}
