@@ -1285,7 +1285,7 @@ struct tui_demo {		/* the demo pane of the current page */
 	int		 cmp;		/* c: 0 closed, 1 choosing, 2 the pair */
 	unsigned	 cmp_sel;	/* the chooser's row */
 	struct tui_run	*cmp_a, *cmp_b;	/* the pair marked (not owned) */
-	int		 cmp_next_b;	/* the next Space or number marks B */
+	int		 cmp_next_b;	/* the next number marks B */
 	int		 cmp_scroll;	/* first row of the changed figures */
 };
 

@@ -3,8 +3,8 @@
  *
  * The pane keeps the last TUI_KEEP runs of a run block, numbered in the
  * order they ran.  c opens a chooser listing them with the knobs in which
- * they differ; arrows choose a row, a and b (or Space, or a run's number)
- * mark it, Enter shows the pair stacked, each with its lanes, its label
+ * they differ; arrows choose a row, a and b (or a run's number) mark it,
+ * Enter shows the pair stacked, each with its lanes, its label
  * and the table of figures that changed (view-compare.c).  When B is the
  * newest run, A also becomes the run the pane shows above it.
  *
@@ -125,7 +125,7 @@ tui_compare_open(struct tui *t)
 	d->cmp = 1;
 }
 
-/* Mark run tr: as A, as B, or (which 0) whichever the marks call for. */
+/* Mark run tr: as A, as B, or (which 0) A and B in turn. */
 static void
 tui_compare_mark(struct tui *t, struct tui_run *tr, int which)
 {
@@ -136,7 +136,7 @@ tui_compare_mark(struct tui *t, struct tui_run *tr, int which)
 		    "(Esc first).", tr->seq);
 		return;
 	}
-	/* Space and numbers mark A, then B, then A again. */
+	/* Numbers mark A, then B, then A again. */
 	if (which == 0) {
 		which = d->cmp_next_b ? 'b' : 'a';
 		d->cmp_next_b = !d->cmp_next_b;
@@ -188,8 +188,8 @@ tui_compare_choose(struct tui *t, int ch)
 		if (d->cmp_sel + 1 < n)
 			d->cmp_sel++;
 		return;
-	case 'a': case 'b': case ' ':
-		tui_compare_mark(t, runs[d->cmp_sel], ch == ' ' ? 0 : ch);
+	case 'a': case 'b':
+		tui_compare_mark(t, runs[d->cmp_sel], ch);
 		return;
 	case '\n': case '\r': case KEY_ENTER:
 		tui_compare_show(t);
@@ -200,12 +200,12 @@ tui_compare_choose(struct tui *t, int ch)
 		tui_message(t, 0, "The pane shows the last run alone; c "
 		    "compares again.");
 		return;
-	case 'c': case 'q': case 27:
+	}
+	/* Any other key leaves, as in the pair and the figures panel. */
+	if (ch < '1' || ch > '9') {
 		d->cmp = 0;
 		return;
 	}
-	if (ch < '1' || ch > '9')
-		return;
 	for (i = 0; i < n && runs[i]->seq != (unsigned)(ch - '0'); i++)
 		;
 	if (i == n) {

@@ -50,7 +50,7 @@ view_compare_chooser(struct tui *t)
 		y = 0;
 	x = (t->cols - w) / 2;
 	view_help_frame(t, y, x, h, w, " Compare two runs ",
-	    " a/b, Space or 1-9 mark; Enter shows; n none; Esc ");
+	    " a/b or 1-9 mark; Enter shows; n none; other keys leave ");
 	tui_put(t, y + 1, x + 2, w - 4, "     run  wall        the knobs "
 	    "that differ", ROLE_DIM);
 	for (i = 0; i < n; i++) {
