@@ -12,8 +12,10 @@
  * The interpreter is $PARLAB_PYTHON, else python3 on the PATH.  The twin
  * runs in a process group of its own, so the workers a multiprocessing
  * twin starts go with it: the group is killed when the run is asked to stop
- * (SIGINT, the TUI's x) and after the twin exits, and the child gets
- * SIGKILL if parlab itself dies (PR_SET_PDEATHSIG).  No process is left.
+ * (SIGINT; in the TUI, where a thread of tui-twin.c runs this, P, x, a
+ * page change or q) and after the twin exits, and the child gets SIGKILL
+ * if the thread that started it dies with parlab (PR_SET_PDEATHSIG).  No
+ * process is left.
  *
  * A twin that cannot do what the parameters ask (sync=atomic: CPython has
  * no atomic increment) exits 3 with one line on stderr, which becomes the

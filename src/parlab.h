@@ -1384,6 +1384,7 @@ void	 tui_demo_open_page(struct tui *);
 void	 tui_demo_close_page(struct tui *);
 void	 tui_demo_select(struct tui *, int);
 char	*tui_demo_diff(const struct tui_run *, const struct tui_run *);
+void	 tui_demo_keep(struct tui *, struct tui_run *);
 const struct lesson_block *tui_demo_judge(const struct tui *,
 	     const struct lesson_block *);
 int	 tui_demo_start(struct tui *);

@@ -215,6 +215,25 @@ tui_demo_live(const struct tui *t)
 	return !t->demo.paused && (tui_demo_running(t) || t->demo.replaying);
 }
 
+/*
+ * Make tr (a new run, or a recorded one) the current run: the last one
+ * moves up to be compared with, the oldest kept goes, and so do the
+ * marks of a comparison (they might name it).
+ */
+void
+tui_demo_keep(struct tui *t, struct tui_run *tr)
+{
+	struct tui_demo	*d = &t->demo;
+
+	tui_run_free(d->hist[TUI_KEEP - 2]);
+	memmove(&d->hist[1], &d->hist[0], (TUI_KEEP - 2) * sizeof d->hist[0]);
+	d->hist[0] = d->cur;
+	d->prev = d->cur;
+	d->cur = tr;
+	d->cmp = 0;
+	d->cmp_a = d->cmp_b = NULL;
+}
+
 /* Run the demo with the knobs as they are; the last run moves up. */
 int
 tui_demo_start(struct tui *t)
@@ -242,12 +261,7 @@ tui_demo_start(struct tui *t)
 		tui_run_free(tr);
 		return -1;
 	}
-	/* The oldest run goes; the last one is compared with the new. */
-	tui_run_free(d->hist[TUI_KEEP - 2]);
-	memmove(&d->hist[1], &d->hist[0], (TUI_KEEP - 2) * sizeof d->hist[0]);
-	d->hist[0] = d->cur;
-	d->prev = d->cur;
-	d->cur = tr;
+	tui_demo_keep(t, tr);
 	d->paused = d->replaying = 0;
 	d->playhead = 0;
 	d->zoom_span = 0;

@@ -41,7 +41,7 @@ view_compare_chooser(struct tui *t)
 	const struct tui_demo	*d = &t->demo;
 	struct tui_run		*runs[TUI_KEEP];
 	size_t			 n = tui_compare_runs(d, runs), i;
-	char			 wall[32], *label, *row;
+	char			 wall[32], num[16], *label, *row;
 	int			 w, h, x, y = 1, role;
 
 	w = t->cols < 78 ? t->cols : 78;
@@ -56,10 +56,14 @@ view_compare_chooser(struct tui *t)
 	for (i = 0; i < n; i++) {
 		view_compare_wall(wall, sizeof wall, runs[i]);
 		label = tui_compare_label(d, runs[i]);
-		xasprintf(&row, "%s %c %3u  %-10s  %s", i == d->cmp_sel ?
+		/* A recorded run (F) has no number: it did not run here. */
+		if (runs[i]->seq > 0)
+			snprintf(num, sizeof num, "%3u", runs[i]->seq);
+		else
+			snprintf(num, sizeof num, "rec");
+		xasprintf(&row, "%s %c %s  %-10s  %s", i == d->cmp_sel ?
 		    tui_sym(t, "\xe2\x96\xb6", ">") : " ", runs[i] == d->cmp_a ?
-		    'A' : runs[i] == d->cmp_b ? 'B' : ' ', runs[i]->seq, wall,
-		    label);
+		    'A' : runs[i] == d->cmp_b ? 'B' : ' ', num, wall, label);
 		role = i == d->cmp_sel ? ROLE_SELECTED : runs[i] == d->cmp_a ||
 		    runs[i] == d->cmp_b ? ROLE_STRONG : ROLE_NORMAL;
 		tui_put(t, y + 2 + (int)i, x + 2, w - 4, row, role);
@@ -79,7 +83,10 @@ view_compare_label(struct tui *t, const struct tui_run *tr, char which,
 	int	 col;
 
 	diff = tui_demo_diff(tr, other);
-	xasprintf(&s, "%c  run %u: %s", which, tr->seq, diff);
+	if (tr->seq > 0)
+		xasprintf(&s, "%c  run %u: %s", which, tr->seq, diff);
+	else
+		xasprintf(&s, "%c  the recorded run: %s", which, diff);
 	col = tui_put(t, y, x, w, s, which == 'A' ? ROLE_STRONG :
 	    ROLE_MESSAGE);
 	free(s);
@@ -104,7 +111,11 @@ view_compare_pair(struct tui *t)
 	if (a->joined && b->joined && a->run->status == 0 &&
 	    b->run->status == 0)
 		lines = view_figures_diff(a, b, &nlines);
-	xasprintf(&title, " Run %u (A) and run %u (B) ", a->seq, b->seq);
+	if (a->seq > 0 && b->seq > 0)
+		xasprintf(&title, " Run %u (A) and run %u (B) ", a->seq,
+		    b->seq);
+	else
+		title = xstrdup(" A and B, one of them the recorded run ");
 	view_help_frame(t, 0, 0, h, w, title, " j/k scroll the table; c "
 	    "picks again; any other key closes ");
 	free(title);

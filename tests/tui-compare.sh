@@ -153,4 +153,40 @@ running "$kid" && fail "the twin's child $kid outlived parlab"
 left=$(ours)
 [ -z "$left" ] || fail "left running: $left"
 ok "q during the twin exits 0 and leaves no process"
+tmux_stop
+
+# F after two runs: the recorded run joins the kept runs (it once freed
+# a kept run and crashed on q); c lists it, q exits 0.
+mkdir -p "$TEST_TMP/fb/runs"
+"$PARLAB" run race threads=4 iters=50000 --save "$TEST_TMP/fb/runs/r.run" \
+    > /dev/null || fail "run --save"
+cat > "$TEST_TMP/fb/fb.md" <<'LESSON'
+---
+id: fb
+title: Fallback test
+summary: a run block with a recorded run
+---
+# A page with a recorded run
+
+```run
+race threads=4 iters=50000
+fallback: runs/r.run
+```
+LESSON
+tmux_start 100 30 "XDG_STATE_HOME='$TEST_TMP/state4' $PARLAB '$TEST_TMP/fb/fb.md'"
+tmux_wait 'F recorded run'
+run 200,000
+run 200,000
+tmux_keys F
+tmux_wait 'the recorded run, recorded on '
+tmux_keys c
+tmux_wait ' 2 +[0-9.]+ ms'
+tmux_wait ' rec +[0-9.]+ ms'
+tmux_keys 2 Enter
+tmux_wait 'A  run 2: '
+tmux_wait 'B  the recorded run: '
+tmux_keys x q
+st=$(tmux_wait_exit 10)
+[ "$st" = 0 ] || fail "exit status $st after F"
+ok "F after two runs: the recorded run is kept with them; q exits 0"
 done_testing
