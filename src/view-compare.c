@@ -121,23 +121,32 @@ view_compare_pair(struct tui *t)
 	free(title);
 	inner = h - 2;
 	w -= 2;
-	/* Rows: two labels and an axis; the table's title and its lines. */
+	/*
+	 * Rows: two labels and an axis, the lanes, the table's title and its
+	 * lines.  The table keeps a few rows (it scrolls), the lanes take
+	 * what they want of the rest, and the table what is left.
+	 */
 	tab = 1 + (nlines > 0 ? (int)nlines : 1);
+	tab = tab < 4 ? tab : 4;
 	wa = a->tl != NULL ? (int)a->tl->nlanes : 1;
 	wb = b->tl != NULL ? (int)b->tl->nlanes : 1;
-	lanes = inner - 3 - tab;
-	if (lanes < 4) {	/* lanes first; the table scrolls */
-		lanes = inner - 3 - 2 < 4 ? inner - 3 - 2 : 4;
-		if (lanes < 2)
-			lanes = 2;
-		tab = inner - 3 - lanes;
-	}
+	lanes = inner - 3 - tab < wa + wb ? inner - 3 - tab : wa + wb;
+	if (lanes < 2)
+		lanes = 2;
+	tab = inner - 3 - lanes;
+	/* Short of rows, the smaller run whole if it fits in half, else
+	 * half each: neither is squeezed to a lane while the other sprawls. */
 	if (wa + wb <= lanes) {
 		ra = wa;
 		rb = wb;
+	} else if (wa <= lanes / 2) {
+		ra = wa;
+		rb = lanes - wa;
+	} else if (wb <= lanes / 2) {
+		rb = wb;
+		ra = lanes - wb;
 	} else {
-		ra = lanes * wa / (wa + wb);
-		ra = ra < 1 ? 1 : ra > lanes - 1 ? lanes - 1 : ra;
+		ra = lanes / 2;
 		rb = lanes - ra;
 	}
 	t1 = a->t_total > b->t_total ? a->t_total : b->t_total;
@@ -154,15 +163,18 @@ view_compare_pair(struct tui *t)
 	view_timeline_axis(t, y++, x, w, 0, t1, UINT64_MAX);
 	if (tab < 1)
 		goto out;
-	tui_put(t, y++, x + 1, w - 1, lines != NULL ? "Figures that "
-	    "changed, A -> B:" : "Figures that changed: both runs must "
-	    "finish (a stopped run has none).", ROLE_STRONG);
 	/* The table scrolls when the rows run short. */
 	first = d->cmp_scroll;
 	if (first > (int)nlines - (tab - 1))
 		first = (int)nlines - (tab - 1) > 0 ? (int)nlines -
 		    (tab - 1) : 0;
 	d->cmp_scroll = first;
+	tui_put(t, y++, x + 1, w - 1, lines == NULL ? "Figures that changed: "
+	    "both runs must finish (a stopped run has none)." :
+	    first + tab - 1 < (int)nlines ? "Figures that changed, A -> B "
+	    "(j: more below):" : first > 0 ? "Figures that changed, A -> B "
+	    "(k: more above):" : "Figures that changed, A -> B:",
+	    ROLE_STRONG);
 	for (i = 0; (int)i < tab - 1 && (size_t)first + i < nlines; i++)
 		tui_put(t, y + (int)i, x + 1, w - 1, lines[(size_t)first + i],
 		    ROLE_NORMAL);

@@ -128,23 +128,34 @@ st=$(tmux_wait_exit 10)
 [ "$st" = 0 ] || fail "exit status $st"
 tmux_stop
 
-# q while the twin runs: exit 0, the twin and its child gone.
-rm -f "$TEST_TMP/fake.pid" "$TEST_TMP/sleep.pid"
+# P twice, then q while the twin runs: exit 0, the twin and its child gone.
 echo 60 > "$TEST_TMP/fake.sleep"
 tmux_start 100 30 "XDG_STATE_HOME='$TEST_TMP/state3' PARLAB_PYTHON='$TEST_TMP/fakepy' $PARLAB tui-race"
 tmux_wait '1/3'
 tmux_keys Space r
 tmux_wait 'expected 1,200,000' 30
+# twin: P, and wait until the fake twin and its child have started.
+twin() {
+	rm -f "$TEST_TMP/fake.pid" "$TEST_TMP/sleep.pid"
+	tmux_keys P
+	n=0
+	while [ ! -s "$TEST_TMP/sleep.pid" ] && [ $n -lt 100 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	[ -s "$TEST_TMP/sleep.pid" ] || fail "the fake twin never started"
+	fake=$(cat "$TEST_TMP/fake.pid")
+	kid=$(cat "$TEST_TMP/sleep.pid")
+	running "$fake" || fail "the fake twin is not running"
+}
+twin
 tmux_keys P
-n=0
-while [ ! -s "$TEST_TMP/sleep.pid" ] && [ $n -lt 100 ]; do
-	sleep 0.1
-	n=$((n + 1))
-done
-[ -s "$TEST_TMP/sleep.pid" ] || fail "the fake twin never started"
-fake=$(cat "$TEST_TMP/fake.pid")
-kid=$(cat "$TEST_TMP/sleep.pid")
-running "$fake" || fail "the fake twin is not running"
+tmux_wait 'CPython twin stopped'
+sleep 0.2
+running "$fake" && fail "P again left the twin $fake running"
+running "$kid" && fail "P again left the twin's child $kid running"
+ok "P again stops the twin and its child"
+twin
 tmux_keys q
 st=$(tmux_wait_exit 10)
 [ "$st" = 0 ] || fail "exit status $st"
