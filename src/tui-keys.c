@@ -354,9 +354,6 @@ tui_keys_on_demo(struct tui *t, int ch)
 			    "run: r runs one.");
 		return 1;
 	case 'F':
-		/* The recorded run pushes runs out: no twin may read them. */
-		if (t->demo.block->fallback != NULL)
-			tui_twin_stop(t);
 		return show_fallback(t);
 	}
 	return 0;
