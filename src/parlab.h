@@ -1483,7 +1483,7 @@ void	 view_compare_draw(struct tui *);
 /* view-figures.c */
 void	 view_figures_metric(char *, size_t, const struct metric *);
 char	**view_figures_diff(const struct tui_run *, const struct tui_run *,
-	     size_t *);
+	     int, size_t *);
 void	 view_figures_line(const struct tui *, const struct tui_run *, int,
 	     int, int, int);
 int	 view_figures_ready(const struct tui *);

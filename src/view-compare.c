@@ -110,7 +110,7 @@ view_compare_pair(struct tui *t)
 
 	if (a->joined && b->joined && a->run->status == 0 &&
 	    b->run->status == 0)
-		lines = view_figures_diff(a, b, &nlines);
+		lines = view_figures_diff(a, b, w - 3, &nlines);
 	if (a->seq > 0 && b->seq > 0)
 		xasprintf(&title, " Run %u (A) and run %u (B) ", a->seq,
 		    b->seq);

@@ -186,20 +186,23 @@ view_figures_value(char *buf, size_t n, const struct metric *m)
 
 /*
  * The figures that changed from run a to run b, one line each as
- * "key  a -> b", wall_ms first; allocated, *n lines.
+ * "key  a -> b" in columns (or without padding when w is under 50),
+ * wall_ms first; allocated, *n lines.
  */
 char **
-view_figures_diff(const struct tui_run *a, const struct tui_run *b,
+view_figures_diff(const struct tui_run *a, const struct tui_run *b, int w,
     size_t *n)
 {
 	const struct metric	*m, *am;
+	const char		*fmt = w < 50 ? "%s %s -> %s" :
+				    "%-22s %12s -> %-12s";
 	char			 va[80], vb[80], **lines;
 	size_t			 i;
 
 	lines = xcalloc(b->run->nmetrics + 1, sizeof *lines);
 	snprintf(va, sizeof va, "%.1f", (double)a->run->wall_ns / 1e6);
 	snprintf(vb, sizeof vb, "%.1f", (double)b->run->wall_ns / 1e6);
-	xasprintf(&lines[0], "%-22s %12s -> %-12s", "wall_ms", va, vb);
+	xasprintf(&lines[0], fmt, "wall_ms", va, vb);
 	*n = 1;
 	for (i = 0; i < b->run->nmetrics; i++) {
 		m = &b->run->metrics[i];
@@ -210,8 +213,7 @@ view_figures_diff(const struct tui_run *a, const struct tui_run *b,
 		if (strcmp(va, vb) == 0 || m->type == METRIC_INTS ||
 		    m->type == METRIC_TEXT)
 			continue;
-		xasprintf(&lines[(*n)++], "%-22s %12s -> %-12s", m->key, va,
-		    vb);
+		xasprintf(&lines[(*n)++], fmt, m->key, va, vb);
 	}
 	return lines;
 }
@@ -219,7 +221,7 @@ view_figures_diff(const struct tui_run *a, const struct tui_run *b,
 /* The table of figures that changed since run prev: "key a -> b". */
 static void
 view_figures_changed(struct vf_row **rows, size_t *n,
-    const struct tui_run *tr, const struct tui_run *prev)
+    const struct tui_run *tr, const struct tui_run *prev, int w)
 {
 	char	**lines, *s, *label;
 	size_t	  nlines, i;
@@ -232,7 +234,7 @@ view_figures_changed(struct vf_row **rows, size_t *n,
 		xasprintf(&s, "Changed since the run before (%s):", label);
 	free(label);
 	view_figures_add(rows, n, s, ROLE_STRONG);
-	lines = view_figures_diff(prev, tr, &nlines);
+	lines = view_figures_diff(prev, tr, w, &nlines);
 	for (i = 0; i < nlines; i++)
 		view_figures_add(rows, n, lines[i], ROLE_NORMAL);
 	free(lines);
@@ -303,7 +305,7 @@ view_figures_rows(const struct tui_run *tr, const struct tui_run *prev,
 		view_figures_add(&rows, n, s, ROLE_NORMAL);
 	}
 	if (prev != NULL)
-		view_figures_changed(&rows, n, tr, prev);
+		view_figures_changed(&rows, n, tr, prev, w);
 	if (tr->run->nnotes > 0)
 		view_figures_add(&rows, n, xstrdup(""), ROLE_NORMAL);
 	for (i = 0; i < tr->run->nnotes; i++)
