@@ -94,6 +94,18 @@ tmux_keys Escape
 gone 'Compare two runs'
 ok "Esc leaves the chooser"
 
+# Runs 1 and 4 (4 and 20 lanes) at 150x24: stacked they would fold, so
+# they stand side by side: both labels on one row, lanes beside lanes.
+"$TMUX_PROG" -L "$TMUX_SOCK" resize-window -t 0 -x 150 -y 24
+tmux_keys c 1 4 Enter
+tmux_wait 'A  run 1: threads=4 .* B  run 4: threads=20 '
+tmux_wait 'T3 .* T3 '
+tmux_wait 'T13 '
+tmux_keys Escape
+gone 'Run 1 \(A\)'
+"$TMUX_PROG" -L "$TMUX_SOCK" resize-window -t 0 -x 100 -y 30
+ok "a wide terminal shows the pair side by side"
+
 # P: the twin runs, the UI stays live, then the figures panel's column.
 tmux_keys P
 tmux_wait 'CPython runs the twin of race'
