@@ -69,7 +69,7 @@ const struct tui_keydef tui_keys_demo[] = {
 	{ "f", "figures: every figure of the last run, explained, and what "
 	    "changed since the run compared with (j/k)" },
 	{ "c", "compare two of the last 4 runs: Up/Down choose, a/b or 1-9 "
-	    "mark A and B, Enter shows them stacked with the figures that "
+	    "mark A and B, Enter shows them with the figures that "
 	    "changed, n none, any other key leaves" },
 	{ "P", "CPython: run the real Python twin with the last run's knobs, "
 	    "then f shows its figures beside parlab's; P or x stops it" },
