@@ -11,7 +11,8 @@
  * one time scale for both, and below them the table of the
  * figures that changed from A to B (view_figures_diff(), the figures
  * panel's table), scrollable with j/k when it does not fit.  Like every
- * view, this only reads state (and clamps the scroll it was given).
+ * view, this only reads state, but for clamping the scroll it was given
+ * and closing itself when its runs are no longer kept.
  */
 
 #include "config.h"
