@@ -12,8 +12,10 @@
  * The interpreter is $PARLAB_PYTHON, else python3 on the PATH.  The twin
  * runs in a process group of its own, so the workers a multiprocessing
  * twin starts go with it: the group is killed when the run is asked to stop
- * (SIGINT, the TUI's x) and after the twin exits, and the child gets
- * SIGKILL if parlab itself dies (PR_SET_PDEATHSIG).  No process is left.
+ * (SIGINT; in the TUI, where a thread of tui-twin.c runs this, P, x, a
+ * page change or q) and after the twin exits, and the child gets SIGKILL
+ * if the thread that started it dies with parlab (PR_SET_PDEATHSIG).  No
+ * process is left.
  *
  * A twin that cannot do what the parameters ask (sync=atomic: CPython has
  * no atomic increment) exits 3 with one line on stderr, which becomes the
@@ -38,6 +40,30 @@
 
 #define COMPARE_MAX_OUT	(1024 * 1024)	/* bytes of twin output kept */
 #define COMPARE_POLL_MS	50		/* how soon a stop is seen */
+
+extern char	**environ;
+
+/*
+ * The twin's environment: ours, and no .pyc litter.  Built before the
+ * fork: in the TUI other threads run, so the child may only make calls
+ * that are safe after fork() (no malloc, no setenv).
+ */
+static char **
+compare_env(void)
+{
+	static char	 nopyc[] = "PYTHONDONTWRITEBYTECODE=1";
+	char		**env;
+	size_t		  n = 0, i, k = 0;
+
+	while (environ[n] != NULL)
+		n++;
+	env = xcalloc(n + 2, sizeof *env);
+	for (i = 0; i < n; i++)
+		if (strncmp(environ[i], "PYTHONDONTWRITEBYTECODE=", 24) != 0)
+			env[k++] = environ[i];
+	env[k] = nopyc;
+	return env;
+}
 
 /* The Python interpreter to run, allocated, or NULL if there is none. */
 static char *
@@ -241,12 +267,13 @@ static pid_t
 compare_spawn(const char *python, const char *twin, const struct run *r,
     int *fd, char **cause)
 {
-	char	**argv;
-	int	  pfd[2];
+	char	**argv, **env, *failed;
+	int	  pfd[2], nul;
 	unsigned  i;
 	pid_t	  pid;
 
-	if (pipe(pfd) != 0) {
+	/* Close-on-exec: a demo forking meanwhile must not hold the pipe. */
+	if (pipe2(pfd, O_CLOEXEC) != 0) {
 		xasprintf(cause, "cannot make a pipe: %s", strerror(errno));
 		return -1;
 	}
@@ -256,19 +283,26 @@ compare_spawn(const char *python, const char *twin, const struct run *r,
 	for (i = 0; i < r->params.n; i++)
 		xasprintf(&argv[i + 2], "%s=%s", r->params.v[i].spec->name,
 		    r->params.v[i].text);
+	env = compare_env();
+	xasprintf(&failed, "cannot run %s\n", python);
+	/* Not the terminal: the TUI reads it. */
+	nul = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if ((pid = fork()) == 0) {
 		/* The twin and its workers: one group, gone with parlab. */
 		setpgid(0, 0);
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		setenv("PYTHONDONTWRITEBYTECODE", "1", 1);	/* no litter */
+		if (nul != -1)
+			dup2(nul, 0);
 		dup2(pfd[1], 1);
 		dup2(pfd[1], 2);
-		close(pfd[0]);
-		close(pfd[1]);
-		execv(python, argv);
-		dprintf(2, "cannot run %s: %s\n", python, strerror(errno));
+		execve(python, argv, env);
+		(void)!write(2, failed, strlen(failed));
 		_exit(127);
 	}
+	free(failed);
+	free(env);
+	if (nul != -1)
+		close(nul);
 	for (i = 0; i < r->params.n; i++)
 		free(argv[i + 2]);
 	free(argv);

@@ -1264,6 +1264,11 @@ struct tui_run {		/* one run of the demo pane, live or done */
 	uint64_t	 t_total;	/* trace ns: now while live, then the end */
 	int		 measuring;	/* workers done, the demo still busy */
 	char		*label;		/* the knobs it ran with */
+	unsigned	 seq;		/* its number on the run block, from 1;
+					   0: a recorded or given run */
+	pthread_t	 twin_thread;	/* P: the CPython twin (tui-twin.c) */
+	atomic_int	 twin_state;	/* TUI_TWIN_* */
+	char		*twin_cause;	/* why the twin gave no figures */
 };
 
 #define TUI_KEEP	4	/* runs kept per run block, for comparison */
@@ -1295,6 +1300,12 @@ struct tui_demo {		/* the demo pane of the current page */
 	unsigned	 lane_top;	/* first lane shown (cursor Up/Down) */
 	int		 figures_scrolls;	/* set by its draw */
 	const struct lesson_block *needs_told;	/* its needs: notice shown */
+	unsigned	 nruns;		/* runs started, numbering them */
+	int		 cmp;		/* c: 0 closed, 1 choosing, 2 the pair */
+	unsigned	 cmp_sel;	/* the chooser's row */
+	struct tui_run	*cmp_a, *cmp_b;	/* the pair marked (not owned) */
+	int		 cmp_next_b;	/* the next number marks B */
+	int		 cmp_scroll;	/* first row of the changed figures */
 };
 
 struct tui_answer {		/* what the student answered to an ask */
@@ -1390,8 +1401,8 @@ void	 tui_demo_close(struct tui *);
 void	 tui_demo_open_page(struct tui *);
 void	 tui_demo_close_page(struct tui *);
 void	 tui_demo_select(struct tui *, int);
-void	 tui_demo_compare(struct tui *);
 char	*tui_demo_diff(const struct tui_run *, const struct tui_run *);
+void	 tui_demo_keep(struct tui *, struct tui_run *);
 const struct lesson_block *tui_demo_judge(const struct tui *,
 	     const struct lesson_block *);
 int	 tui_demo_start(struct tui *);
@@ -1469,6 +1480,10 @@ int	 view_timeline_height(const struct tui *, int, int);
 void	 view_timeline_draw(struct tui *, int, int, int, int);
 int	 view_timeline_legend(const struct tui *, int, int, int, int);
 void	 view_timeline_axis_label(char *, size_t, uint64_t, uint64_t);
+void	 view_timeline_lanes(const struct tui *, const struct tui_run *, int,
+	     int, int, int, uint64_t, uint64_t, uint64_t, int);
+void	 view_timeline_axis(const struct tui *, int, int, int, uint64_t,
+	     uint64_t, uint64_t);
 
 /* view-cursor.c */
 #define VC_INFO_W	40	/* the cursor's column of lane states */
@@ -1477,8 +1492,29 @@ void	 view_cursor_lane(const struct tui *, const struct timeline *,
 	     unsigned, int, int, int);
 void	 view_cursor_line(const struct tui *, int, int, int);
 
+/* tui-compare.c */
+size_t	 tui_compare_runs(const struct tui_demo *, struct tui_run **);
+char	*tui_compare_label(const struct tui_demo *, const struct tui_run *);
+int	 tui_compare_valid(struct tui *);
+void	 tui_compare_open(struct tui *);
+void	 tui_compare_key(struct tui *, int);
+
+/* tui-twin.c */
+enum { TUI_TWIN_NONE, TUI_TWIN_RUNNING, TUI_TWIN_ENDED, TUI_TWIN_READ };
+void	 tui_twin_key(struct tui *);
+int	 tui_twin_stop(struct tui *);
+void	 tui_twin_stop_run(struct tui_run *);
+int	 tui_twin_tick(struct tui *);
+int	 tui_twin_busy(const struct tui *);
+const struct compare *tui_twin_figures(const struct tui_run *);
+
+/* view-compare.c */
+void	 view_compare_draw(struct tui *);
+
 /* view-figures.c */
 void	 view_figures_metric(char *, size_t, const struct metric *);
+char	**view_figures_diff(const struct tui_run *, const struct tui_run *,
+	     int, size_t *);
 void	 view_figures_line(const struct tui *, const struct tui_run *, int,
 	     int, int, int);
 int	 view_figures_ready(const struct tui *);

@@ -60,20 +60,6 @@ show_tui_run(struct run *r, const struct runfile_info *info)
 	return tr;
 }
 
-/* Free a finished pane run (never a live one: it has no thread to join). */
-static void
-show_tui_run_free(struct tui_run *tr)
-{
-	if (tr == NULL)
-		return;
-	if (!tr->joined)
-		fatal("show_tui_run_free: a live run");
-	timeline_destroy(tr->tl);
-	run_destroy(tr->run);
-	free(tr->label);
-	free(tr);
-}
-
 /*
  * f on a run block with `fallback:`: put the recorded run in the pane, the
  * current run moving up for comparison.  0 if the block names none.
@@ -97,9 +83,7 @@ show_fallback(struct tui *t)
 		free(cause);
 		return 1;
 	}
-	show_tui_run_free(d->prev);
-	d->prev = d->cur;
-	d->cur = show_tui_run(r, &info);
+	tui_demo_keep(t, show_tui_run(r, &info));
 	d->replaying = d->paused = 0;
 	d->playhead = d->cur->t_total;
 	d->zoom_span = 0;

@@ -11,8 +11,10 @@
  * the run to stop and joins: demos notice within about a millisecond and
  * reap their own children.
  *
- * Two runs are kept: the current one and the one before, so a student who
- * turns a knob and reruns sees both on one time scale.  The playhead is
+ * The last TUI_KEEP runs are kept, numbered in the order they ran: the
+ * pane shows the current one under the one compared with (the one before,
+ * unless c picked another pair, tui-compare.c), so a student who turns a
+ * knob and reruns sees both on one time scale.  The playhead is
  * the trace time drawn up to: "now" while live, the end once done, and a
  * slowed-down clock during a replay.  The knobs are tui-knobs.c's.
  */
@@ -43,6 +45,7 @@ tui_run_free(struct tui_run *tr)
 {
 	if (tr == NULL)
 		return;
+	tui_twin_stop_run(tr);	/* before the run it reads goes */
 	if (!tr->joined) {
 		run_request_stop(tr->run);
 		pthread_join(tr->thread, NULL);
@@ -50,6 +53,7 @@ tui_run_free(struct tui_run *tr)
 	timeline_destroy(tr->tl);
 	run_destroy(tr->run);
 	free(tr->label);
+	free(tr->twin_cause);
 	free(tr);
 }
 
@@ -211,6 +215,25 @@ tui_demo_live(const struct tui *t)
 	return !t->demo.paused && (tui_demo_running(t) || t->demo.replaying);
 }
 
+/*
+ * Make tr (a new run, or a recorded one) the current run: the last one
+ * moves up to be compared with, the oldest kept goes, and so do the
+ * marks of a comparison (they might name it).
+ */
+void
+tui_demo_keep(struct tui *t, struct tui_run *tr)
+{
+	struct tui_demo	*d = &t->demo;
+
+	tui_run_free(d->hist[TUI_KEEP - 2]);
+	memmove(&d->hist[1], &d->hist[0], (TUI_KEEP - 2) * sizeof d->hist[0]);
+	d->hist[0] = d->cur;
+	d->prev = d->cur;
+	d->cur = tr;
+	d->cmp = 0;
+	d->cmp_a = d->cmp_b = NULL;
+}
+
 /* Run the demo with the knobs as they are; the last run moves up. */
 int
 tui_demo_start(struct tui *t)
@@ -230,6 +253,7 @@ tui_demo_start(struct tui *t)
 	tr = xcalloc(1, sizeof *tr);
 	tr->run = run_create(d->block->demo, &d->params, 1);
 	tr->label = tui_demo_label(&d->params);
+	tr->seq = ++d->nruns;
 	if ((error = pthread_create(&tr->thread, NULL, tui_demo_thread,
 	    tr->run)) != 0) {
 		tui_message(t, 1, "cannot start the run: %s", strerror(error));
@@ -237,12 +261,7 @@ tui_demo_start(struct tui *t)
 		tui_run_free(tr);
 		return -1;
 	}
-	/* The oldest run goes; the last one is compared with the new. */
-	tui_run_free(d->hist[TUI_KEEP - 2]);
-	memmove(&d->hist[1], &d->hist[0], (TUI_KEEP - 2) * sizeof d->hist[0]);
-	d->hist[0] = d->cur;
-	d->prev = d->cur;
-	d->cur = tr;
+	tui_demo_keep(t, tr);
 	d->paused = d->replaying = 0;
 	d->playhead = 0;
 	d->zoom_span = 0;
@@ -277,31 +296,6 @@ tui_demo_diff(const struct tui_run *a, const struct tui_run *b)
 		s = xstrdup(b != NULL ? "the same knobs" : "defaults");
 	}
 	return s;
-}
-
-/* c: compare with the next earlier run kept, then none, then the last. */
-void
-tui_demo_compare(struct tui *t)
-{
-	struct tui_demo	*d = &t->demo;
-	size_t		 i, n = 0;
-
-	while (n < TUI_KEEP - 1 && d->hist[n] != NULL)
-		n++;
-	if (n == 0) {
-		tui_message(t, 0, "Nothing to compare yet: run twice (r, "
-		    "turn a knob, r).");
-		return;
-	}
-	for (i = 0; i < n && d->hist[i] != d->prev; i++)
-		;
-	d->prev = i + 1 < n ? d->hist[i + 1] : i + 1 == n ? NULL : d->hist[0];
-	if (d->prev == NULL)
-		tui_message(t, 0, "No comparison: c compares with the last run.");
-	else
-		tui_message(t, 0, "Comparing with run %zu back of %zu kept "
-		    "(f lists the figures that changed).", (i + 1 < n ? i + 1 :
-		    0) + 1, n);
 }
 
 /* Stop the current run now (it keeps what it drew). */
@@ -378,7 +372,7 @@ tui_demo_tick(struct tui *t)
 	struct tui_run	*tr = d->cur;
 	struct trace	*trace;
 	uint64_t	 now = clock_ns(), dt = now - d->tick_ns, tnow;
-	int		 changed = 0;
+	int		 changed = tui_twin_tick(t);
 
 	d->tick_ns = now;
 	if (tr != NULL && !tr->joined) {

@@ -68,7 +68,11 @@ const struct tui_keydef tui_keys_demo[] = {
 	{ "e", "export the run as a Chrome trace (Perfetto)" },
 	{ "f", "figures: every figure of the last run, explained, and what "
 	    "changed since the run compared with (j/k)" },
-	{ "c", "compare with an earlier run (the last 4 are kept), or none" },
+	{ "c", "compare two of the last 4 runs: Up/Down choose, a/b or 1-9 "
+	    "mark A and B, Enter shows them with the figures that "
+	    "changed, n none, any other key leaves" },
+	{ "P", "CPython: run the real Python twin with the last run's knobs, "
+	    "then f shows its figures beside parlab's; P or x stops it" },
 	{ "F", "show the run recorded for this block (fallback:)" },
 	{ "t", "time cursor: Left/Right (H/L) move, m marks A then B, Up/Down "
 	    "scroll lanes, t/Esc leaves" },
@@ -306,7 +310,8 @@ tui_keys_on_demo(struct tui *t, int ch)
 		tui_demo_start(t);
 		return 1;
 	case 'x':
-		tui_demo_stop(t);
+		if (!tui_twin_stop(t))
+			tui_demo_stop(t);
 		return 1;
 	case '[': case ']':
 		tui_demo_select(t, ch == ']' ? 1 : -1);
@@ -336,7 +341,10 @@ tui_keys_on_demo(struct tui *t, int ch)
 		tui_demo_export(t);
 		return 1;
 	case 'c':
-		tui_demo_compare(t);
+		tui_compare_open(t);
+		return 1;
+	case 'P':
+		tui_twin_key(t);
 		return 1;
 	case 'f':
 		if (view_figures_ready(t))
@@ -503,6 +511,10 @@ tui_keys_handle(struct tui *t, int ch)
 			    t->demo.figures - t->lines / 2 : 1;
 		else if (ch != KEY_RESIZE)
 			t->demo.figures = 0;
+		return;
+	}
+	if (t->demo.cmp) {
+		tui_compare_key(t, ch);
 		return;
 	}
 	if (t->message != NULL && ch != KEY_RESIZE) {

@@ -248,6 +248,8 @@ tui_draw(struct tui *t)
 			view_help_draw(t);
 		else if (t->demo.figures)
 			view_figures_draw(t);
+		else if (t->demo.cmp)
+			view_compare_draw(t);
 	}
 	wnoutrefresh(stdscr);
 	doupdate();
@@ -335,6 +337,8 @@ tui_loop(struct tui *t)
 			    NS_PER_MS - 1) / NS_PER_MS) : 0;
 		else if (due != 0)
 			timeout = (int)((due - now) / NS_PER_MS) + 1;
+		if (tui_twin_busy(t) && (timeout < 0 || timeout > 100))
+			timeout = 100;	/* a CPython twin's end is polled */
 		pfd[0].fd = STDIN_FILENO;
 		pfd[0].events = POLLIN;
 		pfd[1].fd = tui_term_wake_fd();

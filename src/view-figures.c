@@ -6,7 +6,10 @@
  * The summary line puts the figures the run block names (show:) first,
  * then whatever else fits the width.  The panel lists every figure as
  * "key value  label" (labels from figure.c, the table the text summary
- * uses too), then run->notes wrapped to the width.  t->demo.figures is 0
+ * uses too), with CPython's value beside each once P's twin has run
+ * (tui-twin.c), then the figures that changed since the run compared
+ * with (view_figures_diff(), which the c view shows too), then
+ * run->notes wrapped to the width.  t->demo.figures is 0
  * when the panel is closed, else 1 + the first row shown.  Like every
  * view, this only reads state (and clamps the scroll it was given).
  */
@@ -181,39 +184,82 @@ view_figures_value(char *buf, size_t n, const struct metric *m)
 	snprintf(buf, n, "%s", tmp + strlen(m->key) + 1);
 }
 
+/*
+ * The figures that changed from run a to run b, one line each as
+ * "key  a -> b" in columns (or without padding when w is under 50),
+ * wall_ms first; allocated, *n lines.
+ */
+char **
+view_figures_diff(const struct tui_run *a, const struct tui_run *b, int w,
+    size_t *n)
+{
+	const struct metric	*m, *am;
+	const char		*fmt = w < 50 ? "%s %s -> %s" :
+				    "%-22s %12s -> %-12s";
+	char			 va[80], vb[80], **lines;
+	size_t			 i;
+
+	lines = xcalloc(b->run->nmetrics + 1, sizeof *lines);
+	snprintf(va, sizeof va, "%.1f", (double)a->run->wall_ns / 1e6);
+	snprintf(vb, sizeof vb, "%.1f", (double)b->run->wall_ns / 1e6);
+	xasprintf(&lines[0], fmt, "wall_ms", va, vb);
+	*n = 1;
+	for (i = 0; i < b->run->nmetrics; i++) {
+		m = &b->run->metrics[i];
+		if ((am = run_metric(a->run, m->key)) == NULL)
+			continue;
+		view_figures_value(va, sizeof va, am);
+		view_figures_value(vb, sizeof vb, m);
+		if (strcmp(va, vb) == 0 || m->type == METRIC_INTS ||
+		    m->type == METRIC_TEXT)
+			continue;
+		xasprintf(&lines[(*n)++], fmt, m->key, va, vb);
+	}
+	return lines;
+}
+
 /* The table of figures that changed since run prev: "key a -> b". */
 static void
 view_figures_changed(struct vf_row **rows, size_t *n,
-    const struct tui_run *tr, const struct tui_run *prev)
+    const struct tui_run *tr, const struct tui_run *prev, int w)
 {
-	const struct metric	*m, *pm;
-	char			 a[80], b[80], *s, *label;
-	size_t			 i, before = *n;
+	char	**lines, *s, *label;
+	size_t	  nlines, i;
 
 	label = tui_demo_diff(prev, tr);
 	view_figures_add(rows, n, xstrdup(""), ROLE_NORMAL);
-	xasprintf(&s, "Changed since the run before (%s):", label);
+	if (prev->seq > 0)
+		xasprintf(&s, "Changed since run %u (%s):", prev->seq, label);
+	else
+		xasprintf(&s, "Changed since the run before (%s):", label);
 	free(label);
 	view_figures_add(rows, n, s, ROLE_STRONG);
-	snprintf(a, sizeof a, "%.1f", (double)prev->run->wall_ns / 1e6);
-	snprintf(b, sizeof b, "%.1f", (double)tr->run->wall_ns / 1e6);
-	xasprintf(&s, "%-22s %12s -> %-12s", "wall_ms", a, b);
-	view_figures_add(rows, n, s, ROLE_NORMAL);
-	for (i = 0; i < tr->run->nmetrics; i++) {
-		m = &tr->run->metrics[i];
-		if ((pm = run_metric(prev->run, m->key)) == NULL)
-			continue;
-		view_figures_value(a, sizeof a, pm);
-		view_figures_value(b, sizeof b, m);
-		if (strcmp(a, b) == 0 || m->type == METRIC_INTS ||
-		    m->type == METRIC_TEXT)
-			continue;
-		xasprintf(&s, "%-22s %12s -> %-12s", m->key, a, b);
-		view_figures_add(rows, n, s, ROLE_NORMAL);
-	}
-	if (*n == before + 3)
+	lines = view_figures_diff(prev, tr, w, &nlines);
+	for (i = 0; i < nlines; i++)
+		view_figures_add(rows, n, lines[i], ROLE_NORMAL);
+	free(lines);
+	if (nlines == 1)
 		view_figures_add(rows, n, xstrdup("(no other figure changed)"),
 		    ROLE_DIM);
+}
+
+/* A figure as "key value" (mine), then CPython's value when the twin ran. */
+static void
+view_figures_pair(char *buf, size_t n, const char *mine, const char *key,
+    const struct compare *py)
+{
+	const struct metric	*pm;
+	char			 theirs[80];
+
+	if (py == NULL) {
+		snprintf(buf, n, "%s", mine);
+		return;
+	}
+	if ((pm = compare_metric(py, key)) != NULL)
+		view_figures_value(theirs, sizeof theirs, pm);
+	else
+		snprintf(theirs, sizeof theirs, "-");
+	snprintf(buf, n, "%-28s %-12s", mine, theirs);
 }
 
 /* The rows of the panel for run tr at text width w. */
@@ -221,21 +267,37 @@ static struct vf_row *
 view_figures_rows(const struct tui_run *tr, const struct tui_run *prev,
     int w, size_t *n)
 {
+	const struct compare *py = tui_twin_figures(tr);
+	int		 twin = atomic_load(&tr->twin_state);
 	struct vf_row	*rows = NULL;
 	const struct metric *m;
-	char		 buf[160], *s;
+	char		 mine[160], buf[200], *s;
 	size_t		 i;
 
 	*n = 0;
-	xasprintf(&s, "%s: %s", tr->run->cls->name, tr->label);
+	if (tr->seq > 0)
+		xasprintf(&s, "run %u, %s: %s", tr->seq, tr->run->cls->name,
+		    tr->label);
+	else
+		xasprintf(&s, "%s: %s", tr->run->cls->name, tr->label);
 	view_figures_add(&rows, n, s, ROLE_STRONG);
-	snprintf(buf, sizeof buf, "wall_ms %.1f", (double)tr->run->wall_ns /
+	if (py != NULL) {
+		xasprintf(&s, "%-28s CPython %s (its twin, the same knobs)",
+		    "parlab", py->version);
+		view_figures_add(&rows, n, s, ROLE_DIM);
+	} else if (twin == TUI_TWIN_RUNNING || twin == TUI_TWIN_ENDED)
+		view_figures_add(&rows, n, xstrdup("CPython: the twin is "
+		    "running (P stops it)..."), ROLE_DIM);
+
+	snprintf(mine, sizeof mine, "wall_ms %.1f", (double)tr->run->wall_ns /
 	    1e6);
+	view_figures_pair(buf, sizeof buf, mine, "wall_ms", py);
 	xasprintf(&s, "%-28s %s", buf, figure_label("wall_ms"));
 	view_figures_add(&rows, n, s, ROLE_NORMAL);
 	for (i = 0; i < tr->run->nmetrics; i++) {
 		m = &tr->run->metrics[i];
-		view_figures_metric(buf, sizeof buf, m);
+		view_figures_metric(mine, sizeof mine, m);
+		view_figures_pair(buf, sizeof buf, mine, m->key, py);
 		if (figure_has_label(m->key))
 			xasprintf(&s, "%-28s %s", buf, figure_label(m->key));
 		else
@@ -243,7 +305,7 @@ view_figures_rows(const struct tui_run *tr, const struct tui_run *prev,
 		view_figures_add(&rows, n, s, ROLE_NORMAL);
 	}
 	if (prev != NULL)
-		view_figures_changed(&rows, n, tr, prev);
+		view_figures_changed(&rows, n, tr, prev, w);
 	if (tr->run->nnotes > 0)
 		view_figures_add(&rows, n, xstrdup(""), ROLE_NORMAL);
 	for (i = 0; i < tr->run->nnotes; i++)

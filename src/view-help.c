@@ -5,6 +5,8 @@
  * on the menu; on a lesson page the page keys and what q does there (back
  * to the menu, or quit when the lesson was opened by name), plus the demo
  * pane's when the page has a demo, plus the presenter's in presenter mode.
+ * A description too long for the box goes on over the rows below it, cut
+ * at spaces, so no key's text is lost at 80 columns.
  * It is a framed box over the screen; only when it does not fit do j/k
  * scroll it (t->help - 1 is the first row shown), and only then does its
  * bottom edge say so.
@@ -17,7 +19,7 @@
 
 #include "parlab.h"
 
-#define VH_MAX_ROWS	64
+#define VH_MAX_ROWS	160
 
 /* A framed box (y, x, h, w), titles on its top and bottom edges. */
 void
@@ -44,6 +46,23 @@ view_help_frame(const struct tui *t, int y, int x, int h, int w,
 	tui_put(t, y + h - 1, x + 2, w - 4, foot, ROLE_DIM);
 }
 
+/*
+ * The length of the first row of text s in ww columns (ASCII): up to the
+ * last space that fits, or all of it.
+ */
+static int
+view_help_cut(const char *s, int ww)
+{
+	int	len = (int)strlen(s), i, brk = 0;
+
+	if (len <= ww || ww < 8)
+		return len;
+	for (i = 1; i <= ww; i++)
+		if (s[i] == ' ')
+			brk = i;
+	return brk > 0 ? brk : ww;
+}
+
 /* Draw the help box over the screen. */
 void
 view_help_draw(struct tui *t)
@@ -51,8 +70,10 @@ view_help_draw(struct tui *t)
 	const struct tui_keydef	*tables[5], *k;
 	const char		*heads[5];
 	const char		*row_key[VH_MAX_ROWS], *row_what[VH_MAX_ROWS];
-	int			 ntables = 0, n = 0, i, y, x, w, h, kw = 0;
-	int			 first, shown;
+	const char		*what;
+	int			 row_len[VH_MAX_ROWS];
+	int			 ntables = 0, n, i, j, y, x, w, h, kw = 0;
+	int			 first, shown, len;
 
 	if (t->step != NULL) {
 		heads[ntables] = "Stepper";
@@ -75,19 +96,32 @@ view_help_draw(struct tui *t)
 			tables[ntables++] = tui_keys_present;
 		}
 	}
-	for (i = 0; i < ntables && n < VH_MAX_ROWS; i++) {
-		if (heads[i] != NULL) {
-			row_key[n] = heads[i];
-			row_what[n++] = NULL;
-		}
-		for (k = tables[i]; k->keys != NULL && n < VH_MAX_ROWS; k++) {
-			row_key[n] = k->keys;
-			row_what[n++] = k->what;
+	for (i = 0; i < ntables; i++)
+		for (k = tables[i]; k->keys != NULL; k++)
 			if ((int)strlen(k->keys) > kw)
 				kw = (int)strlen(k->keys);
+	w = t->cols - 2 < 80 ? t->cols - 2 : 80;
+	/* Each description over as many rows as it takes. */
+	for (i = 0, j = 0; i < ntables && j < VH_MAX_ROWS; i++) {
+		if (heads[i] != NULL) {
+			row_key[j] = heads[i];
+			row_what[j++] = NULL;
+		}
+		for (k = tables[i]; k->keys != NULL && j < VH_MAX_ROWS; k++) {
+			row_key[j] = k->keys;
+			for (what = k->what; *what != '\0' && j < VH_MAX_ROWS;
+			    what += len) {
+				len = view_help_cut(what, w - kw - 6);
+				row_what[j] = what;
+				row_len[j++] = len;
+				while (what[len] == ' ')
+					len++;
+				if (j < VH_MAX_ROWS)
+					row_key[j] = "";
+			}
 		}
 	}
-	w = t->cols - 2 < 80 ? t->cols - 2 : 80;
+	n = j;
 	h = n + 2 < t->lines - 1 ? n + 2 : t->lines - 1;
 	x = (t->cols - w) / 2;
 	y = (t->lines - h) / 2;
@@ -108,7 +142,9 @@ view_help_draw(struct tui *t)
 			continue;
 		}
 		tui_put(t, y + 1 + i, x + 3, kw, row_key[first + i], ROLE_CODE);
-		tui_put(t, y + 1 + i, x + 4 + kw, w - kw - 5,
-		    row_what[first + i], ROLE_NORMAL);
+		len = row_len[first + i] < w - kw - 5 ? row_len[first + i] :
+		    w - kw - 5;
+		tui_put(t, y + 1 + i, x + 4 + kw, len, row_what[first + i],
+		    ROLE_NORMAL);
 	}
 }

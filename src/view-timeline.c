@@ -246,7 +246,7 @@ view_timeline_futures(const struct tui *t, const struct tui_run *tr, int y,
 }
 
 /* A run's lanes in rows rows; the last row says how many were left out. */
-static void
+void
 view_timeline_lanes(const struct tui *t, const struct tui_run *tr, int y,
     int x, int rows, int w, uint64_t t0, uint64_t t1, uint64_t playhead,
     int dim)
@@ -353,7 +353,7 @@ view_timeline_marks(const struct tui *t, int y, int x, uint64_t t0,
 }
 
 /* The time axis: ticks at round times, with units, and the playhead. */
-static void
+void
 view_timeline_axis(const struct tui *t, int y, int x, int w, uint64_t t0,
     uint64_t t1, uint64_t playhead)
 {

@@ -33,7 +33,8 @@ page_keys() {
 	if grep -q 'Tab knobs' "$TEST_TMP/keys-pane"; then
 		set -- "$@" Tab Right Up Down Left BTab 2 Enter + - Enter \
 		    + - r p p v R v v z Z '<' '>' ',' . z x e \
-		    '[' ']' ']' '[' r x c c f j k x t m m H L t
+		    '[' ']' ']' '[' r x c c f j k x t m m H L t \
+		    c Down Up a b 1 2 Enter j k c x P f P
 	fi
 	tmux_keys "$@"
 }
