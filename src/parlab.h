@@ -54,7 +54,21 @@ void	 warnx_(const char *, ...) PARLAB_PRINTF(1, 2);
 void	 vwarnx_(const char *, va_list);
 
 /* clock.c */
+enum clock_kind {
+	CLOCK_KIND_TSC = 1,		/* the TSC, calibrated */
+	CLOCK_KIND_MONOTONIC = 2	/* clock_gettime(CLOCK_MONOTONIC) */
+};
+struct clock_cal {			/* how a process converts the TSC */
+	uint64_t	tsc0;		/* a TSC reading ... */
+	uint64_t	ns0;		/* ... and CLOCK_MONOTONIC then */
+	uint64_t	mult;		/* nanoseconds a tick, times 2^32 */
+	int32_t		kind;		/* enum clock_kind */
+	int32_t		pad;
+};
 uint64_t clock_ns(void);
+void	 clock_save(struct clock_cal *);
+void	 clock_adopt(const struct clock_cal *);
+int	 clock_kind(void);
 void	 clock_fake_set(uint64_t);
 void	 clock_fake_advance(uint64_t);
 void	 clock_fake_off(void);
