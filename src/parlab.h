@@ -1489,17 +1489,25 @@ void		 present_tick(struct present *, const struct tui *);
 int		 present_key(struct tui *, int);
 
 /* runfile.c */
+#define RUNFILE_MAGIC	"parlabR\n"
+#define RUNFILE_VERSION	1
+#define RUNFILE_END	0x0a646e65	/* "end\n", little-endian */
+#define RUNFILE_FNV_INIT 0xcbf29ce484222325ULL
+#define RUNFILE_FNV_PRIME 0x100000001b3ULL
 struct runfile_info {		/* where and when a saved run was recorded */
 	char		*version;	/* parlab's */
 	char		*host;
 	unsigned	 cores;
 	int64_t		 date;		/* seconds since 1970 */
 };
-int		 runfile_write(const char *, const struct run *, char **);
+uint64_t	 runfile_sum(uint64_t, const void *, size_t);
 struct run	*runfile_read(const char *, struct runfile_info *, char **);
 struct run	*runfile_read_file(FILE *, const char *, struct runfile_info *,
 		     char **);
 void		 runfile_info_free(struct runfile_info *);
+
+/* runfile-write.c */
+int		 runfile_write(const char *, const struct run *, char **);
 
 /* show.c */
 char		*show_label(const struct runfile_info *);
