@@ -56,6 +56,9 @@
 
 #define CLOCK_CAL_NS	(5 * 1000 * 1000)	/* between the two anchors */
 #define CLOCK_CAL_TRIES	16	/* reads per anchor; the tightest wins */
+/* A counter between 100 MHz and 20 GHz, or something is wrong. */
+#define CLOCK_MULT_MAX	((uint64_t)10 << 32)	/* ns a tick, << 32 */
+#define CLOCK_MULT_MIN	(((uint64_t)1 << 32) / 20)
 
 /* The mode: how to read (CLOCK_KIND_*), or-ed with CLOCK_FAKE. */
 #define CLOCK_FAKE	4
@@ -174,9 +177,7 @@ clock_tsc_calibrate(struct clock_cal *c)
 	if (t2 <= t1 || n2 <= n1)
 		return -1;
 	mult = ((unsigned __int128)(n2 - n1) << 32) / (t2 - t1);
-	/* A counter between 100 MHz and 20 GHz, or something is wrong. */
-	if (mult > ((unsigned __int128)10 << 32) ||
-	    mult < ((unsigned __int128)1 << 32) / 20)
+	if (mult > CLOCK_MULT_MAX || mult < CLOCK_MULT_MIN)
 		return -1;
 	c->tsc0 = t2;
 	c->ns0 = n2;
@@ -262,7 +263,8 @@ clock_adopt(const struct clock_cal *c)
 	if (c->kind != CLOCK_KIND_TSC && c->kind != CLOCK_KIND_MONOTONIC)
 		return;
 #if CLOCK_HAVE_TSC
-	if (c->kind == CLOCK_KIND_TSC && clock_env_monotonic())
+	if (c->kind == CLOCK_KIND_TSC && (clock_env_monotonic() ||
+	    c->mult > CLOCK_MULT_MAX || c->mult < CLOCK_MULT_MIN))
 		return;
 #else
 	if (c->kind == CLOCK_KIND_TSC)
