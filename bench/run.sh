@@ -136,29 +136,59 @@ if want recording; then
 	row "recording: one event, fresh pages" ns "" "" "$TMP/evc"
 fi
 
-# wall ARGS...: the wall_ms of one run.
-wall() {
-	timeout 300 "$PARLAB" run "$@" --format json 2>/dev/null | jnum wall_ms
+# traced/untraced: what recording costs a demo.  Runs come in blocks of
+# four, untraced-traced-traced-untraced and the reverse by turns, BLOCKS of
+# them, and a block's figure is sqrt(T1 T2 / (U1 U2)): the same number of
+# runs of each kind in each position, so a drift within the block, or the
+# first run of a block being slower or faster, cancels.  Back-to-back pairs
+# in alternating order did not cancel it: with 5 pairs, 3 started
+# untraced, and a median then lands on a pair whose first run was the
+# untraced one.  The row is the median over the blocks.
+#
+# And CPU time, not wall time: each invocation calibrates its own CPU unit
+# (work.c; the calibration row shows a few per cent from process to
+# process) and a lock's convoy changes from run to run (lock_waits from
+# hundreds to 100,000 for the same race), while recording adds a few
+# hundred events, microseconds.  So a run's figure is its workers' cpu_ms,
+# and for threads that over the same process's untraced sequential
+# baseline, which runs on the same calibration (sequential_cpu_ms).
+BLOCKS=${BENCH_BLOCKS:-6}
+
+# cpu KEY ARGS...: one run's workers' CPU time, over KEY's value if KEY is
+# not "-"; empty if the run failed.
+cpu() {
+	local key=$1 out
+	shift
+	out=$(timeout 300 "$PARLAB" run "$@" --format json 2>/dev/null | head -n 1)
+	[ -n "$out" ] || return 0
+	printf '%s\n' "$out" | grep -o '"cpu_ms":[0-9.]*' | cut -d: -f2 |
+	    awk -v d="$( [ "$key" = - ] && echo 1 ||
+	    printf '%s\n' "$out" | jnum "$key")" '
+		{ s += $1 } END { if (NR > 0 && d > 0) printf "%.6g\n", s / d }'
 }
 
-# traced/untraced wall ratio, pairs taken back to back in alternating order.
+# ratio FILE KEY ARGS...: BLOCKS traced/untraced figures of cpu KEY ARGS.
 ratio() {
-	local f=$1 i a b
-	shift
+	local f=$1 key=$2 i u1 t1 t2 u2
+	shift 2
 	: > "$f"
-	for i in $(seq "$RUNS"); do
-		if [ $((i % 2)) = 0 ]; then
-			a=$(wall "$@"); b=$(wall "$@" --no-trace)
+	for i in $(seq "$BLOCKS"); do
+		if [ $((i % 2)) = 1 ]; then
+			u1=$(cpu "$key" "$@" --no-trace); t1=$(cpu "$key" "$@")
+			t2=$(cpu "$key" "$@"); u2=$(cpu "$key" "$@" --no-trace)
 		else
-			b=$(wall "$@" --no-trace); a=$(wall "$@")
+			t1=$(cpu "$key" "$@"); u1=$(cpu "$key" "$@" --no-trace)
+			u2=$(cpu "$key" "$@" --no-trace); t2=$(cpu "$key" "$@")
 		fi
-		[ -n "$a" ] && [ -n "$b" ] && awk -v a="$a" -v b="$b" 'BEGIN { printf "%.4f\n", a / b }' >> "$f"
+		[ -n "$u1" ] && [ -n "$t1" ] && [ -n "$t2" ] && [ -n "$u2" ] &&
+		    awk -v a="$t1" -v b="$t2" -v c="$u1" -v d="$u2" \
+		    'BEGIN { printf "%.4f\n", sqrt(a * b / (c * d)) }' >> "$f"
 	done
 }
 if want recording; then
-	ratio "$TMP/r1" threads task=cpu gil=none work_ms=500
+	ratio "$TMP/r1" sequential_cpu_ms threads task=cpu gil=none work_ms=500
 	row "recording: threads cpu traced/untraced" x "<= 1.02" "" "$TMP/r1"
-	ratio "$TMP/r2" race sync=lock
+	ratio "$TMP/r2" - race sync=lock
 	row "recording: race lock traced/untraced" x "<= 1.02" "" "$TMP/r2"
 fi
 

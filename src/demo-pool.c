@@ -10,9 +10,9 @@
  * thread: `workers` threads take chunks from one queue (a mutex and a
  * condition variable) and run them under the GIL-like lock when gil=new, so
  * CPU work does not speed up while sleeping does (sleep releases the GIL).
- * process: `workers` forked processes (proc.c), each its own interpreter;
- * the parent sends a chunk down a worker's task pipe and reads its results
- * back, then sends that worker the next chunk.  Each chunk costs a round
+ * process (demo-pool-proc.c): `workers` forked processes (proc.c), each
+ * its own interpreter; the parent sends a chunk down a worker's task pipe
+ * and reads its results back, then sends that worker the next chunk.  Each chunk costs a round
  * trip between processes, which is what chunksize amortises, and why tiny
  * tasks run slower on a process pool than in a plain loop.
  *
@@ -33,12 +33,6 @@
 #include "parlab.h"
 
 #define POOL_DEFAULT_WORK_US	100000	/* cpu and sleep when work_us=0 */
-#define POOL_MSG_CHUNK		1	/* parent to worker: a chunk's args */
-#define POOL_MSG_RESULTS	2	/* worker to parent: its results */
-
-enum pool_fn { POOL_SQUARE, POOL_CUBE, POOL_CPU, POOL_SLEEP };
-enum pool_fstate { FUT_PENDING, FUT_RUNNING, FUT_DONE, FUT_FAILED };
-#define POOL_RAISED	INT64_MIN	/* the call raised instead of returning */
 
 static const struct param_spec pool_params[] = {
 	{ "backend", PARAM_CHOICE, "thread", 0, 0, "thread|process",
@@ -61,67 +55,11 @@ static const struct param_spec pool_params[] = {
 	{ NULL, 0, NULL, 0, 0, NULL, NULL }
 };
 
-struct pool_future {
-	enum pool_fstate state;
-	int64_t		 arg;
-	int64_t		 result;
-	int		 worker;	/* who ran it, -1 before */
-};
-
-struct pool_chunk {
-	size_t		first;		/* first item */
-	size_t		n;
-};
-
-struct pool;
-
-/* A backend: how submitted chunks reach workers and come back done. */
-struct pool_backend {
-	int	(*start)(struct pool *, char **);
-	void	(*submit)(struct pool *, size_t);
-	int	(*wait)(struct pool *, char **);
-	void	(*shutdown)(struct pool *, int);
-};
-
-struct pool {
-	struct run			*run;
-	struct trace			*tr;
-	const struct pool_backend	*be;
-	enum pool_fn			 fn;
-	uint64_t			 work_ns;
-	int64_t				 fail;	/* input that raises, 0 none */
-	unsigned			 nworkers;
-	size_t				 nitems, nchunks;
-	struct pool_future		*futures;
-	struct pool_chunk		*chunks;
-	size_t				*queue;	/* submitted chunks, FIFO */
-	size_t				 qhead, qtail;
-	size_t				 ndone;
-	unsigned			 counter_lane;
-	int64_t				*per_worker;	/* chunks each ran */
-	int64_t				*check;	/* the plain loop's results */
-	uint64_t			 messages;
-
-	/* thread */
-	pthread_mutex_t			 mutex;
-	pthread_cond_t			 work_cond;
-	pthread_cond_t			 done_cond;
-	int				 closing;
-	struct gil			 gil;
-	int				 use_gil;
-	struct run_workers		 ws;
-	int				 started;
-
-	/* process */
-	struct proc			*procs;
-	size_t				*busy;	/* chunk per worker, or -1 */
-};
-
 /*
  * Call fn on x as one task: the work, then the result.  A Python call of a
  * small function costs about two statements, so even square costs that.
  */
-static int64_t
+int64_t
 pool_call(struct worker *w, enum pool_fn fn, uint64_t work_ns, int64_t x,
     int64_t fail)
 {
@@ -146,7 +84,7 @@ pool_call(struct worker *w, enum pool_fn fn, uint64_t work_ns, int64_t x,
  */
 
 /* A future finished (under the mutex for threads): count and show it. */
-static void
+void
 pool_future_done(struct pool *p, size_t item, int64_t result, int worker)
 {
 	p->futures[item].result = result;
@@ -160,7 +98,7 @@ pool_future_done(struct pool *p, size_t item, int64_t result, int worker)
 }
 
 /* A chunk was submitted: its futures exist, pending. */
-static void
+void
 pool_chunk_submitted(struct pool *p, size_t c)
 {
 	size_t	i;
@@ -171,7 +109,7 @@ pool_chunk_submitted(struct pool *p, size_t c)
 }
 
 /* Mark a chunk's futures running on a worker. */
-static void
+void
 pool_chunk_running(struct pool *p, size_t c, int worker)
 {
 	size_t	i;
@@ -303,211 +241,6 @@ static const struct pool_backend pool_threads = {
 	pool_thread_shutdown
 };
 
-/* --- process backend ----------------------------------------------- */
-
-/*
- * A pool worker process: args are FN WORK_NS.  Read a chunk, run it item by
- * item, send the results back; end at the end of the task pipe.
- */
-static int
-pool_worker(struct proc_ctx *ctx, int argc, char **argv, char **cause)
-{
-	enum pool_fn	 fn;
-	uint64_t	 work_ns, *msg, first, n, i;
-	int64_t		 fail;
-	int64_t		*vals;
-	uint32_t	 type;
-	size_t		 len;
-	void		*body;
-	int		 rv;
-
-	if (argc != 3) {
-		xasprintf(cause, "pool worker: %d arguments, not 3", argc);
-		return -1;
-	}
-	fn = (enum pool_fn)strtol(argv[0], NULL, 10);
-	work_ns = strtoull(argv[1], NULL, 10);
-	fail = strtoll(argv[2], NULL, 10);
-	for (;;) {
-		trace_state(ctx->trace, ctx->lane, STATE_QUEUE_WAIT);
-		if ((rv = proc_recv(ctx->in, &type, &body, &len, cause)) != 0)
-			return rv == 1 ? 0 : -1;
-		trace_state(ctx->trace, ctx->lane, STATE_RUNNING);
-		msg = body;
-		if (type != POOL_MSG_CHUNK || len < 2 * sizeof *msg ||
-		    len != (2 + msg[1]) * sizeof *msg) {
-			free(body);
-			xasprintf(cause, "pool worker: a bad task message");
-			return -1;
-		}
-		first = msg[0];
-		n = msg[1];
-		vals = (int64_t *)(msg + 2);
-		for (i = 0; i < n; i++) {
-			trace_point(ctx->trace, ctx->lane, EV_LABEL,
-			    (int64_t)(first + i));
-			vals[i] = pool_call(ctx->w, fn, work_ns, vals[i], fail);
-			trace_state(ctx->trace, ctx->lane, STATE_RUNNING);
-		}
-		rv = proc_send(ctx->out, POOL_MSG_RESULTS, body, len);
-		free(body);
-		if (rv != 0) {
-			xasprintf(cause, "pool worker: cannot send results");
-			return -1;
-		}
-	}
-}
-
-/* Fork the worker processes. */
-static int
-pool_proc_start(struct pool *p, char **cause)
-{
-	char			 sfn[8], sns[24], sfail[24];
-	char			*args[3] = { sfn, sns, sfail };
-	struct proc_spec	 spec = { PROC_FORK, p->tr, 0, p->nworkers, 1,
-				     "pool", 3, args };
-	unsigned		 i;
-
-	p->procs = xcalloc(p->nworkers, sizeof *p->procs);
-	p->busy = xcalloc(p->nworkers, sizeof *p->busy);
-	snprintf(sfn, sizeof sfn, "%d", (int)p->fn);
-	snprintf(sns, sizeof sns, "%llu", (unsigned long long)p->work_ns);
-	snprintf(sfail, sizeof sfail, "%lld", (long long)p->fail);
-	for (i = 0; i < p->nworkers; i++) {
-		p->busy[i] = SIZE_MAX;
-		p->procs[i].in = p->procs[i].out = -1;
-		p->procs[i].pid = -1;
-		spec.lane = i;
-		if (proc_start(&p->procs[i], &spec, cause) != 0)
-			return -1;
-	}
-	return 0;
-}
-
-/* Queue a chunk; the wait loop hands it to the next idle worker. */
-static void
-pool_proc_submit(struct pool *p, size_t c)
-{
-	p->queue[p->qtail++] = c;
-	pool_chunk_submitted(p, c);
-}
-
-/* Send queued chunks to idle workers. */
-static int
-pool_proc_dispatch(struct pool *p, char **cause)
-{
-	uint64_t	*msg;
-	size_t		 c, i, len;
-	unsigned	 k;
-	int		 rv;
-
-	for (k = 0; k < p->nworkers && p->qhead < p->qtail; k++) {
-		if (p->busy[k] != SIZE_MAX)
-			continue;
-		c = p->queue[p->qhead++];
-		len = (2 + p->chunks[c].n) * sizeof *msg;
-		msg = xmalloc(len);
-		msg[0] = p->chunks[c].first;
-		msg[1] = p->chunks[c].n;
-		for (i = 0; i < p->chunks[c].n; i++)
-			memcpy(&msg[2 + i], &p->futures[msg[0] + i].arg,
-			    sizeof msg[i]);
-		rv = proc_send(p->procs[k].out, POOL_MSG_CHUNK, msg, len);
-		free(msg);
-		if (rv != 0) {
-			xasprintf(cause, "cannot send a task to worker %u", k);
-			return -1;
-		}
-		p->messages++;
-		p->busy[k] = c;
-		pool_chunk_running(p, c, (int)k);
-	}
-	return 0;
-}
-
-/* Take one worker's results; its futures are done. */
-static int
-pool_proc_results(struct pool *p, unsigned k, char **cause)
-{
-	uint64_t	*msg;
-	uint32_t	 type;
-	size_t		 len, c = p->busy[k], i;
-	void		*body;
-	int		 rv;
-
-	if ((rv = proc_recv(p->procs[k].in, &type, &body, &len, cause)) != 0) {
-		/* An end with no result: its exit status says why. */
-		if (rv == 1 && proc_wait(&p->procs[k], cause) == 0)
-			xasprintf(cause, "worker %u ended early", k);
-		return -1;
-	}
-	msg = body;
-	if (type == PROC_MSG_ERROR) {
-		xasprintf(cause, "worker %u failed: %s", k, (char *)body);
-		free(body);
-		return -1;
-	}
-	if (type != POOL_MSG_RESULTS || c == SIZE_MAX ||
-	    len != (2 + p->chunks[c].n) * sizeof *msg ||
-	    msg[0] != p->chunks[c].first || msg[1] != p->chunks[c].n) {
-		free(body);
-		xasprintf(cause, "worker %u sent results it was not asked "
-		    "for", k);
-		return -1;
-	}
-	p->messages++;
-	for (i = 0; i < msg[1]; i++)
-		pool_future_done(p, msg[0] + i, ((int64_t *)msg)[2 + i],
-		    (int)k);
-	free(body);
-	p->busy[k] = SIZE_MAX;
-	return 0;
-}
-
-/* Hand out chunks and gather results until every future is done. */
-static int
-pool_proc_wait(struct pool *p, char **cause)
-{
-	int	k;
-
-	while (p->ndone < p->nitems) {
-		if (pool_proc_dispatch(p, cause) != 0)
-			return -1;
-		if (run_stop_cause(p->run, cause) != 0)
-			return -1;
-		if ((k = proc_ready(p->procs, p->nworkers, 50)) < 0)
-			continue;
-		if (pool_proc_results(p, (unsigned)k, cause) != 0)
-			return -1;
-	}
-	return 0;
-}
-
-/* End the workers: in order (end of tasks, then reap), or by force. */
-static void
-pool_proc_shutdown(struct pool *p, int failed)
-{
-	char		*cause = NULL;
-	unsigned	 i;
-
-	if (failed)
-		proc_stop_all();
-	for (i = 0; i < p->nworkers; i++) {
-		proc_close_tasks(&p->procs[i]);
-		if (proc_wait(&p->procs[i], &cause) != 0) {
-			run_note(p->run, "%s", cause);
-			free(cause);
-			cause = NULL;
-		}
-	}
-	free(p->procs);
-	free(p->busy);
-}
-
-static const struct pool_backend pool_processes = {
-	pool_proc_start, pool_proc_submit, pool_proc_wait, pool_proc_shutdown
-};
-
 /* --- the executor -------------------------------------------------- */
 
 /*
@@ -583,19 +316,19 @@ pool_report(struct pool *p, const int64_t *results, uint64_t seq_ns)
 	run_metric_int(r, "futures_pending", (int64_t)nstate[FUT_PENDING]);
 	run_metric_int(r, "chunks", (int64_t)p->nchunks);
 	run_metric_ints(r, "chunks_per_worker", p->per_worker, p->nworkers);
-	if (p->be == &pool_processes)
+	if (p->be == &pool_proc_backend)
 		run_metric_int(r, "messages", (int64_t)p->messages);
 	if (p->use_gil)
 		run_metric_int(r, "gil_switches", (int64_t)p->gil.switches);
 
 	run_note(r, "map over %zu items in %zu chunks on %u %s: %.1f ms; "
 	    "a plain loop: %.1f ms; speedup %.2fx", p->nitems, p->nchunks,
-	    p->nworkers, p->be == &pool_processes ? "processes" : "threads",
+	    p->nworkers, p->be == &pool_proc_backend ? "processes" : "threads",
 	    wall, seq, speedup);
 	run_note(r, "futures: %zu done, %zu running, %zu pending; results "
 	    "come back in input order", nstate[FUT_DONE], nstate[FUT_RUNNING],
 	    nstate[FUT_PENDING]);
-	if (speedup < 1 && p->be == &pool_processes)
+	if (speedup < 1 && p->be == &pool_proc_backend)
 		run_note(r, "parallel is not free: starting processes and "
 		    "sending each chunk and its results cost more than the "
 		    "work (try a larger chunksize or more work per item)");
@@ -652,7 +385,7 @@ pool_run(struct run *r, char **cause)
 	memset(&p, 0, sizeof p);
 	p.run = r;
 	p.be = params_choice(&r->params, "backend") == 0 ? &pool_threads :
-	    &pool_processes;
+	    &pool_proc_backend;
 	p.nworkers = (unsigned)params_int(&r->params, "workers");
 	p.nitems = (size_t)params_int(&r->params, "items");
 	p.fn = (enum pool_fn)params_choice(&r->params, "fn");
@@ -728,5 +461,5 @@ const struct demo_class demo_pool_class = {
 	.summary = "executors, submit/map, futures, chunks",
 	.params = pool_params,
 	.run = pool_run,
-	.worker = pool_worker,
+	.worker = pool_proc_worker,
 };

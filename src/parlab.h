@@ -54,7 +54,21 @@ void	 warnx_(const char *, ...) PARLAB_PRINTF(1, 2);
 void	 vwarnx_(const char *, va_list);
 
 /* clock.c */
+enum clock_kind {
+	CLOCK_KIND_TSC = 1,		/* the TSC, calibrated */
+	CLOCK_KIND_MONOTONIC = 2	/* clock_gettime(CLOCK_MONOTONIC) */
+};
+struct clock_cal {			/* how a process converts the TSC */
+	uint64_t	tsc0;		/* a TSC reading ... */
+	uint64_t	ns0;		/* ... and CLOCK_MONOTONIC then */
+	uint64_t	mult;		/* nanoseconds a tick, times 2^32 */
+	int32_t		kind;		/* enum clock_kind */
+	int32_t		pad;
+};
 uint64_t clock_ns(void);
+void	 clock_save(struct clock_cal *);
+void	 clock_adopt(const struct clock_cal *);
+int	 clock_kind(void);
 void	 clock_fake_set(uint64_t);
 void	 clock_fake_advance(uint64_t);
 void	 clock_fake_off(void);
@@ -761,6 +775,78 @@ unsigned proc_stop_all(void);
 unsigned proc_live(void);
 int	 proc_worker_main(int, char **);
 
+/* demo-pool.c: the pool demo's executor, shared with its backends */
+#define POOL_MSG_CHUNK		1	/* parent to worker: a chunk's args */
+#define POOL_MSG_RESULTS	2	/* worker to parent: its results */
+
+enum pool_fn { POOL_SQUARE, POOL_CUBE, POOL_CPU, POOL_SLEEP };
+enum pool_fstate { FUT_PENDING, FUT_RUNNING, FUT_DONE, FUT_FAILED };
+#define POOL_RAISED	INT64_MIN	/* the call raised instead of returning */
+
+struct pool_future {
+	enum pool_fstate state;
+	int64_t		 arg;
+	int64_t		 result;
+	int		 worker;	/* who ran it, -1 before */
+};
+
+struct pool_chunk {
+	size_t		first;		/* first item */
+	size_t		n;
+};
+
+struct pool;
+
+/* A backend: how submitted chunks reach workers and come back done. */
+struct pool_backend {
+	int	(*start)(struct pool *, char **);
+	void	(*submit)(struct pool *, size_t);
+	int	(*wait)(struct pool *, char **);
+	void	(*shutdown)(struct pool *, int);
+};
+
+struct pool {				/* one executor and its map() */
+	struct run			*run;
+	struct trace			*tr;
+	const struct pool_backend	*be;
+	enum pool_fn			 fn;
+	uint64_t			 work_ns;
+	int64_t				 fail;	/* input that raises, 0 none */
+	unsigned			 nworkers;
+	size_t				 nitems, nchunks;
+	struct pool_future		*futures;
+	struct pool_chunk		*chunks;
+	size_t				*queue;	/* submitted chunks, FIFO */
+	size_t				 qhead, qtail;
+	size_t				 ndone;
+	unsigned			 counter_lane;
+	int64_t				*per_worker;	/* chunks each ran */
+	int64_t				*check;	/* the plain loop's results */
+	uint64_t			 messages;
+
+	/* thread */
+	pthread_mutex_t			 mutex;
+	pthread_cond_t			 work_cond;
+	pthread_cond_t			 done_cond;
+	int				 closing;
+	struct gil			 gil;
+	int				 use_gil;
+	struct run_workers		 ws;
+	int				 started;
+
+	/* process */
+	struct proc			*procs;
+	size_t				*busy;	/* chunk per worker, or -1 */
+};
+int64_t	 pool_call(struct worker *, enum pool_fn, uint64_t, int64_t, int64_t);
+void	 pool_future_done(struct pool *, size_t, int64_t, int);
+void	 pool_chunk_submitted(struct pool *, size_t);
+void	 pool_chunk_running(struct pool *, size_t, int);
+
+/* demo-pool-proc.c */
+extern const struct pool_backend pool_proc_backend;
+int	 pool_proc_worker(struct proc_ctx *, int, char **, char **);
+
 /* race-witness.c */
 struct witness;
 struct witness	*witness_create(unsigned, uint64_t);
@@ -1109,6 +1195,7 @@ void		 lesson_param_long(struct lesson_block *, struct lesson_diags *,
 
 /* lesson-fence.c */
 int		 lesson_fence_kind(const char *);
+const char	*lesson_fence_skip(const char *);
 void		 lesson_fence_near(struct lesson_diags *, const char *, char,
 		     unsigned);
 void		 lesson_fence_comment(struct lesson *, struct lesson_diags *,
@@ -1116,6 +1203,10 @@ void		 lesson_fence_comment(struct lesson *, struct lesson_diags *,
 void		 lesson_fence(struct lesson *, struct lesson_diags *,
 		     const char *, char **, const unsigned *, size_t,
 		     unsigned);
+
+/* lesson-ask.c */
+void		 lesson_ask(struct lesson *, struct lesson_diags *, char **,
+		     const unsigned *, size_t, unsigned);
 
 /* progress.c: the model; its internals are shared by progress*.c only. */
 #define PROGRESS_SEEN	1	/* bits of a page */
@@ -1427,17 +1518,25 @@ void		 present_tick(struct present *, const struct tui *);
 int		 present_key(struct tui *, int);
 
 /* runfile.c */
+#define RUNFILE_MAGIC	"parlabR\n"
+#define RUNFILE_VERSION	1
+#define RUNFILE_END	0x0a646e65	/* "end\n", little-endian */
+#define RUNFILE_FNV_INIT 0xcbf29ce484222325ULL
+#define RUNFILE_FNV_PRIME 0x100000001b3ULL
 struct runfile_info {		/* where and when a saved run was recorded */
 	char		*version;	/* parlab's */
 	char		*host;
 	unsigned	 cores;
 	int64_t		 date;		/* seconds since 1970 */
 };
-int		 runfile_write(const char *, const struct run *, char **);
+uint64_t	 runfile_sum(uint64_t, const void *, size_t);
 struct run	*runfile_read(const char *, struct runfile_info *, char **);
 struct run	*runfile_read_file(FILE *, const char *, struct runfile_info *,
 		     char **);
 void		 runfile_info_free(struct runfile_info *);
+
+/* runfile-write.c */
+int		 runfile_write(const char *, const struct run *, char **);
 
 /* show.c */
 char		*show_label(const struct runfile_info *);

@@ -10,6 +10,7 @@
  * width, strings a 32-bit length and their bytes.  Writing streams the
  * events straight from the trace, and reading streams them straight into
  * a fresh trace (trace_load_event), so a large trace is never held twice.
+ * This file reads; runfile-write.c writes.
  *
  * Reading trusts nothing: every length, count and enum is checked against
  * its limit before use, a newer format is refused by name, the run is
@@ -24,25 +25,14 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "parlab.h"
 
-#define RUNFILE_MAGIC	"parlabR\n"
-#define RUNFILE_VERSION	1
-#define RUNFILE_END	0x0a646e65	/* "end\n", little-endian */
 #define RUNFILE_STR_MAX	65536	/* longest string a reader accepts */
 #define RUNFILE_LIST_MAX 100000	/* most metrics, notes, ints in a list */
 #define RUNFILE_TS_MAX	((uint64_t)1 << 50)	/* 13 days in ns */
-#define RUNFILE_FNV_INIT 0xcbf29ce484222325ULL
-#define RUNFILE_FNV_PRIME 0x100000001b3ULL
-
-struct rf_writer {
-	FILE		*f;
-	uint64_t	 sum;		/* FNV-1a of every byte written */
-};
 
 struct rf_reader {
 	FILE		*f;
@@ -51,9 +41,9 @@ struct rf_reader {
 	char		*cause;		/* the first error */
 };
 
-/* Fold bytes into an FNV-1a sum. */
-static uint64_t
-rf_sum(uint64_t h, const void *p, size_t n)
+/* Fold bytes into an FNV-1a sum (the file's checksum). */
+uint64_t
+runfile_sum(uint64_t h, const void *p, size_t n)
 {
 	const unsigned char	*b = p;
 	size_t			 i;
@@ -61,162 +51,6 @@ rf_sum(uint64_t h, const void *p, size_t n)
 	for (i = 0; i < n; i++)
 		h = (h ^ b[i]) * RUNFILE_FNV_PRIME;
 	return h;
-}
-
-/* Write bytes, summing them. */
-static void
-rf_write(struct rf_writer *w, const void *p, size_t n)
-{
-	fwrite(p, 1, n, w->f);
-	w->sum = rf_sum(w->sum, p, n);
-}
-
-/* Write v as a little-endian unsigned number of width bytes. */
-static void
-rf_put(struct rf_writer *w, uint64_t v, unsigned width)
-{
-	unsigned char	b[8];
-	unsigned	i;
-
-	for (i = 0; i < width; i++)
-		b[i] = (unsigned char)((v >> (8 * i)) & 0xff);
-	rf_write(w, b, width);
-}
-
-/* Write a string: its length, then its bytes. */
-static void
-rf_put_str(struct rf_writer *f, const char *s)
-{
-	size_t	n = strlen(s);
-
-	rf_put(f, n, 4);
-	rf_write(f, s, n);
-}
-
-/* The header: where, when and by what the run was recorded. */
-static void
-runfile_write_head(struct rf_writer *f, const struct run *r)
-{
-	struct utsname	 u;
-	unsigned	 i;
-
-	rf_write(f, RUNFILE_MAGIC, 8);
-	rf_put(f, RUNFILE_VERSION, 4);
-	rf_put_str(f, PACKAGE_VERSION);
-	rf_put_str(f, uname(&u) == 0 ? u.nodename : "unknown");
-	rf_put(f, (uint64_t)sysconf(_SC_NPROCESSORS_ONLN), 4);
-	rf_put(f, (uint64_t)time(NULL), 8);
-	rf_put_str(f, r->cls->name);
-	rf_put(f, (uint64_t)r->traced, 1);
-	rf_put(f, r->wall_ns, 8);
-	rf_put(f, r->end_trace_ns, 8);
-	rf_put(f, r->params.n, 4);
-	for (i = 0; i < r->params.n; i++) {
-		rf_put_str(f, r->params.v[i].spec->name);
-		rf_put_str(f, r->params.v[i].text);
-	}
-}
-
-/* The figures and the notes, in the order the demo reported them. */
-static void
-runfile_write_results(struct rf_writer *f, const struct run *r)
-{
-	const struct metric	*m;
-	size_t			 i, k;
-	uint64_t		 bits;
-
-	rf_put(f, r->nmetrics, 4);
-	for (i = 0; i < r->nmetrics; i++) {
-		m = &r->metrics[i];
-		rf_put_str(f, m->key);
-		rf_put(f, (uint64_t)m->type, 1);
-		switch (m->type) {
-		case METRIC_INT: case METRIC_BOOL:
-			rf_put(f, (uint64_t)m->i, 8);
-			break;
-		case METRIC_FLOAT:
-			memcpy(&bits, &m->f, sizeof bits);
-			rf_put(f, bits, 8);
-			break;
-		case METRIC_INTS:
-			rf_put(f, m->nints, 4);
-			for (k = 0; k < m->nints; k++)
-				rf_put(f, (uint64_t)m->ints[k], 8);
-			break;
-		case METRIC_TEXT: case METRIC_JSON:
-			rf_put_str(f, m->text);
-			break;
-		}
-	}
-	rf_put(f, r->nnotes, 4);
-	for (i = 0; i < r->nnotes; i++)
-		rf_put_str(f, r->notes[i]);
-}
-
-/* Every lane: its header, its accounting, then its events. */
-static void
-runfile_write_lanes(struct rf_writer *f, const struct trace *tr)
-{
-	const struct trace_lane		*l;
-	const struct trace_event	*e;
-	unsigned			 lane, s, n = tr ? trace_lanes(tr) : 0;
-	uint64_t			 i, count;
-
-	rf_put(f, n, 4);
-	for (lane = 0; lane < n; lane++) {
-		l = trace_lane(tr, lane);
-		rf_put_str(f, l->name);
-		rf_put(f, l->type, 1);
-		rf_put(f, (uint64_t)(int64_t)l->pid, 4);
-		rf_put(f, atomic_load(&l->dropped), 8);
-		rf_put(f, STATE_COUNT, 1);
-		for (s = 0; s < STATE_COUNT; s++)
-			rf_put(f, l->state_ns[s], 8);
-		rf_put(f, l->cores, 8);
-		rf_put(f, l->cpu_ns, 8);
-		rf_put(f, l->state, 1);
-		count = trace_count(tr, lane);
-		rf_put(f, count, 8);
-		for (i = 0; i < count; i++) {
-			e = trace_event(tr, lane, i);
-			rf_put(f, e->ts, 8);
-			rf_put(f, (uint64_t)e->arg, 8);
-			rf_put(f, e->kind, 1);
-			rf_put(f, e->state, 1);
-			rf_put(f, (uint64_t)(int64_t)e->cpu, 2);
-		}
-	}
-}
-
-/* Save a finished run to path (through a temporary file, then renamed). */
-int
-runfile_write(const char *path, const struct run *r, char **cause)
-{
-	struct rf_writer	 w = { NULL, RUNFILE_FNV_INIT };
-	FILE			*f;
-	char			*tmp;
-	int			 bad;
-
-	xasprintf(&tmp, "%s.tmp%ld", path, (long)getpid());
-	if ((f = w.f = fopen(tmp, "wb")) == NULL) {
-		xasprintf(cause, "%s: %s", path, strerror(errno));
-		free(tmp);
-		return -1;
-	}
-	runfile_write_head(&w, r);
-	runfile_write_results(&w, r);
-	runfile_write_lanes(&w, atomic_load(&r->trace));
-	rf_put(&w, RUNFILE_END, 4);
-	rf_put(&w, w.sum, 8);
-	bad = ferror(f);
-	if (fclose(f) != 0 || bad || rename(tmp, path) != 0) {
-		xasprintf(cause, "%s: %s", path, strerror(errno ? errno : EIO));
-		unlink(tmp);
-		free(tmp);
-		return -1;
-	}
-	free(tmp);
-	return 0;
 }
 
 /* Record the first error of a read, with the offset it happened at. */
@@ -250,7 +84,7 @@ rf_get(struct rf_reader *rd, unsigned width, uint64_t *v)
 	if (fread(b, 1, width, rd->f) != width)
 		return rf_fail(rd, "truncated: the file ends early");
 	rd->off += width;
-	rd->sum = rf_sum(rd->sum, b, width);
+	rd->sum = runfile_sum(rd->sum, b, width);
 	for (i = 0; i < width; i++)
 		*v |= (uint64_t)b[i] << (8 * i);
 	return 0;
@@ -285,7 +119,7 @@ rf_get_str(struct rf_reader *rd, const char *what)
 		return NULL;
 	}
 	rd->off += n;
-	rd->sum = rf_sum(rd->sum, s, n);
+	rd->sum = runfile_sum(rd->sum, s, n);
 	s[n] = '\0';
 	if (strlen(s) != n) {
 		free(s);
@@ -313,7 +147,7 @@ runfile_read_head(struct rf_reader *rd, struct runfile_info *info)
 		return NULL;
 	}
 	rd->off = 8;
-	rd->sum = rf_sum(rd->sum, magic, 8);
+	rd->sum = runfile_sum(rd->sum, magic, 8);
 	if (rf_get(rd, 4, &v) != 0)
 		return NULL;
 	if (v != RUNFILE_VERSION) {

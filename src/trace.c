@@ -26,7 +26,7 @@
  * the run as much as its end, so once the pool (or a lane's table) is used
  * up a lane keeps what it has and counts what it could not store in
  * `dropped`.  A writer never blocks and never makes a system call: it reads
- * the clock (vDSO), asks for its core (rseq), fills the slot at `head` and
+ * the clock (the TSC, clock.c), asks for its core (rseq), fills the slot at `head` and
  * then publishes it with a release store of head + 1 (a new chunk's table
  * entry is written before that store, so it is published with it).  A
  * reader (the UI, an exporter) loads head with acquire and may read every
@@ -53,7 +53,7 @@
 
 #include "parlab.h"
 
-#define TRACE_MAGIC		0x7061726c61625432ULL	/* "parlabT2" */
+#define TRACE_MAGIC		0x7061726c61625433ULL	/* "parlabT3" */
 #define TRACE_LANE_CHUNKS	256	/* chunks one lane may hold, at least */
 #define TRACE_TABLE_BUDGET	(1024u * 1024)	/* entries, all tables */
 #define TRACE_MIN_SHIFT		6	/* 64 events a chunk at least */
@@ -69,6 +69,7 @@ struct trace_hdr {
 	int32_t		 recording;
 	_Atomic uint32_t chunks_used;	/* taken from the pool so far */
 	uint32_t	 lane_chunks;	/* entries in each lane's table */
+	struct clock_cal clock;		/* the creator's, for spawned children */
 };
 
 struct trace {
@@ -216,6 +217,7 @@ trace_create(unsigned nlanes, int recording, char **cause)
 	tr->hdr->nchunks = nchunks;
 	tr->hdr->lane_chunks = trace_lane_chunks(nlanes, nchunks);
 	tr->hdr->recording = recording;
+	clock_save(&tr->hdr->clock);
 	tr->hdr->t0 = clock_ns();
 	trace_layout(tr);
 	for (i = 0; i < nlanes; i++) {
@@ -247,7 +249,10 @@ trace_map(struct trace *tr, int fd, size_t size, char **cause)
 	return 0;
 }
 
-/* Map an existing trace from an inherited memfd (a spawned child). */
+/*
+ * Map an existing trace from an inherited memfd (a spawned child, not yet
+ * running its worker), and read the clock by its creator's calibration.
+ */
 struct trace *
 trace_attach(int fd, char **cause)
 {
@@ -265,6 +270,7 @@ trace_attach(int fd, char **cause)
 		return NULL;
 	}
 	trace_layout(tr);
+	clock_adopt(&tr->hdr->clock);
 	return tr;
 }
 
