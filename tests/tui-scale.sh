@@ -6,12 +6,30 @@
 # drawn while animating.  No timing is judged here (bench/ui.sh measures).
 . "$top_srcdir/tests/lib.sh"
 XDG_STATE_HOME="$TEST_TMP/state"; export XDG_STATE_HOME
+PARLAB_TEST_MARK="$TEST_TMP"; export PARLAB_TEST_MARK
 printf -- '---\nid: tui-scale\ntitle: 256 threads\n---\n```run\nrace threads=256 iters=20000 sync=lock\n```\n' \
     > "$TEST_TMP/scale.md"
 
 tmux_start 200 80 "PARLAB_TUI_STATS='$TEST_TMP/stats' $PARLAB '$TEST_TMP/scale.md'"
 tmux_wait 'Press r'
+pid=$(ours | head -n 1)
+[ -n "$pid" ] || fail "no parlab process found"
 tmux_keys r
+# The run's threads are niced below the UI thread, so a frame need not wait
+# behind them for a core (field 19 of a thread's stat is its nice value);
+# looked at while the run is live (it lasts under a second).
+# nice_of FILE...: the nice values in those stat files, one per line.
+nice_of() {
+	cat "$@" 2>/dev/null | sed 's/.*) //' | awk '{ print $17 }'
+}
+niced=0 i=0
+while [ "$niced" -lt 2 ] && [ $i -lt 500 ]; do
+	niced=$(nice_of /proc/"$pid"/task/*/stat | grep -c '^10$')
+	i=$((i + 1))
+done
+[ "$niced" -ge 2 ] || fail "no thread of the live run at nice 10"
+[ "$(nice_of "/proc/$pid/task/$pid/stat")" = 0 ] || fail "the UI thread is niced"
+ok "the run's threads ($niced seen) are at nice 10, the UI thread at 0"
 tmux_wait 'T0 +│' 20
 tmux_wait '\+[0-9]+ more lanes \(1-[0-9]+ of 256 shown\)' 20
 tmux_wait 'cpu1 +│'
