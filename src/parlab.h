@@ -742,6 +742,13 @@ unsigned proc_stop_all(void);
 unsigned proc_live(void);
 int	 proc_worker_main(int, char **);
 
+/* pyboot.c: CPython's start of a worker process, modelled */
+int	 pyboot_heap_create(char **);
+void	 pyboot_heap_free(void);
+int	 pyboot_run(struct worker *, enum proc_start, uint64_t *);
+int	 pyboot_tracker_start(char **);
+void	 pyboot_tracker_join(void);
+
 /* race-witness.c */
 struct witness;
 struct witness	*witness_create(unsigned, uint64_t);
