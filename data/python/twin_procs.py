@@ -4,9 +4,9 @@ Each child does work_ms of CPU work (a countdown calibrated here) or of
 sleep, adding 1 to a global counter every 10 ms of it, and sends back its
 counter and `payload` bytes on a Queue.  start_ms is the median time from
 Process.start() to the child's first line (time.monotonic_ns() is the same
-clock in every process; the median of two is their mean, as parlab's);
-the parent's counter stays 0.  The same work one
-after another in the parent gives sequential_ms.
+clock in every process; the median of two is their mean, as parlab's); the
+parent's counter stays 0.  The same work one after another in the parent
+gives sequential_ms.
 """
 import multiprocessing as mp
 import os
