@@ -26,10 +26,11 @@
  * boot.  So each child also replays, while its lane still shows `starting`,
  * what CPython's multiprocessing spends before the target runs (pyboot.c):
  * the pages a CPython child touches (copy-on-write after a fork, from a
- * parent holding a heap the size of CPython's; fresh after a spawn) and
- * calibrated CPU work (2 ms after a fork, 50 ms after a spawn).  start_ms
- * is the sum; each child times its modelled part, and the summary says
- * which part was measured and which modelled.
+ * parent holding a heap the size of CPython's; fresh after a spawn) and its
+ * CPU as calibrated work (7 ms after a fork, 86 ms after a spawn); with
+ * spawn, multiprocessing's resource tracker starts beside the first child.
+ * start_ms is the sum; each child times its modelled part, and the summary
+ * says which part was measured and which modelled.
  *
  * share=shm puts the payload in a named shared-memory segment
  * (multiprocessing.shared_memory) that the parent made: the child writes it
