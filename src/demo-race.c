@@ -55,11 +55,12 @@ enum race_body { RACE_PLAIN, RACE_CALL };
  * __enter__ and __exit__ and calls acquire; CALL runs release).  CPython
  * 3.11, where no lock is ever waited for: 168-174 ns a loop with it, 29-30
  * ns without on one thread, 171 and 33 ns with ten under its GIL (fastest
- * of 7 runs), so it adds 4.2-4.7 times the bare loop, which a statement
- * stands for.  parlab's real trylock, unlock and call make up about 0.4 of
- * a statement (15-20 ns); modelled statements make up the rest.
+ * of 7 runs), so it adds 4.2-4.7 times the bare loop.  parlab's bare loop
+ * is a statement plus its real load, store and safe-point check (5-10 ns),
+ * and its real trylock, unlock and call add 15-20 ns: so 4.4-5.0
+ * statements, 5 as a whole number.
  */
-#define RACE_WITH_COST		4
+#define RACE_WITH_COST		5
 
 static const struct param_spec race_params[] = {
 	{ "threads", PARAM_INT, "10", 1, PARLAB_MAX_WORKERS, NULL,
