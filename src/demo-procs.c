@@ -23,13 +23,14 @@
  *
  * parlab's own start is honestly cheaper than CPython's: a fork of parlab
  * copies a small C process, and a spawn execs it with no interpreter to
- * boot.  So each child also does, while its lane still shows `starting`,
- * calibrated CPU work standing for what CPython's multiprocessing spends
- * before the target runs: about 2 ms after a fork (the Process object,
- * pipes, a larger address space to copy) and about 50 ms after a spawn (an
- * interpreter starting, importing multiprocessing, unpickling the target),
- * from CPython 3.11 on a 2-core machine (doc reference figures).  start_ms
- * is the sum; the summary says which part was measured and which modelled.
+ * boot.  So each child also replays, while its lane still shows `starting`,
+ * what CPython's multiprocessing spends before the target runs (pyboot.c):
+ * the pages a CPython child touches (copy-on-write after a fork, from a
+ * parent holding a heap the size of CPython's; fresh after a spawn) and its
+ * CPU as calibrated work (7 ms after a fork, 86 ms after a spawn); with
+ * spawn, multiprocessing's resource tracker starts beside the first child.
+ * start_ms is the sum; each child times its modelled part, and the summary
+ * says which part was measured and which modelled.
  *
  * share=shm puts the payload in a named shared-memory segment
  * (multiprocessing.shared_memory) that the parent made: the child writes it
@@ -48,8 +49,6 @@
 #include "parlab.h"
 
 #define PROCS_STEP_NS	(10 * NS_PER_MS)	/* one counter step of work */
-#define PROCS_BOOT_FORK_MS	2	/* modelled: CPython's start after fork */
-#define PROCS_BOOT_SPAWN_MS	50	/* modelled: an interpreter's start-up */
 #define PROCS_MSG_RESULT 1
 /* payload x procs: what the children build at once and the parent reads. */
 #define PROCS_PAYLOAD_TOTAL_MAX	(256 * 1024 * 1024)
@@ -78,13 +77,18 @@ struct procs_result {
 	int64_t		index;
 	int64_t		counter;	/* the child's procs_counter at the end */
 	uint64_t	sent_ns;	/* clock_ns() when its payload was ready */
+	uint64_t	boot_ns;	/* its modelled start (pyboot.c) took */
 };
 
-/* share=shm: each child's segment; per child, how long the result took. */
+/*
+ * share=shm: each child's segment; per child, how long the result took,
+ * and how long its modelled start did.
+ */
 struct procs_share {
 	int		 shm;
 	struct share	*seg;		/* one per child, shm only */
 	uint64_t	*transfer_ns;
+	uint64_t	*boot_ns;
 };
 
 static int	procs_send_shm(struct proc_ctx *, struct procs_result *,
@@ -158,8 +162,7 @@ procs_worker(struct proc_ctx *ctx, int argc, char **argv, char **cause)
 	payload = strtoull(argv[3], NULL, 10);
 	/* The interpreter's start, modelled: still `starting`. */
 	trace_state(ctx->trace, ctx->lane, STATE_STARTING);
-	if (work_cpu(ctx->w, (uint64_t)(ctx->how == PROC_SPAWN ?
-	    PROCS_BOOT_SPAWN_MS : PROCS_BOOT_FORK_MS) * work_units_per_ms()) != 0)
+	if (pyboot_run(ctx->w, ctx->how, &res.boot_ns) != 0)
 		return 0;
 	trace_state(ctx->trace, ctx->lane, STATE_RUNNING);
 	if (procs_work(ctx->w, task, ns, &procs_counter) != 0)
@@ -230,6 +233,7 @@ procs_take_result(struct run *r, uint32_t type, const unsigned char *body,
 		return -1;
 	}
 	sh->transfer_ns[res.index] = now > res.sent_ns ? now - res.sent_ns : 0;
+	sh->boot_ns[res.index] = res.boot_ns;
 	data = sh->shm ? sh->seg[res.index].base : body + sizeof res;
 	for (i = 0; i < payload; i++) {
 		if (data[i] != procs_payload_byte(i, res.index)) {
@@ -267,6 +271,10 @@ procs_parallel(struct run *r, struct trace *tr, struct proc *ps,
 	args[2] = sns;
 	spay = (char *)params_text(&r->params, "payload");
 	args[3] = spay;
+	/* multiprocessing starts its resource tracker with the first spawned
+	 * child (pyboot.c). */
+	if (spec.how == PROC_SPAWN && pyboot_tracker_start(cause) != 0)
+		return -1;
 	for (i = 0; i < nprocs; i++) {
 		snprintf(sidx, sizeof sidx, "%u", i);
 		args[0] = sidx;
@@ -315,24 +323,25 @@ procs_sequential(struct worker *w, void *arg)
 /* Report the figures: speedup, start latency, cores, the two memories. */
 static void
 procs_report(struct run *r, struct trace *tr, unsigned nprocs,
-    uint64_t seq_ns, const int64_t *counters)
+    uint64_t seq_ns, const int64_t *counters, const uint64_t *boot_ns)
 {
 	struct lane_stats	 st;
-	double			*starts, wall = (double)r->wall_ns / 1e6;
-	double			 seq = (double)seq_ns / 1e6, start_ms;
+	double			*starts, *boots, wall = (double)r->wall_ns / 1e6;
+	double			 seq = (double)seq_ns / 1e6, start_ms, boot;
 	int			 spawn = params_choice(&r->params, "start") != 0;
-	double			 boot = spawn ? PROCS_BOOT_SPAWN_MS :
-				    PROCS_BOOT_FORK_MS;
 	uint64_t		 cores = 0;
 	unsigned		 i, ncores = 0;
 
 	starts = xcalloc(nprocs, sizeof *starts);
+	boots = xcalloc(nprocs, sizeof *boots);
 	for (i = 0; i < nprocs; i++) {
 		run_lane_stats(tr, i, &st);
 		starts[i] = st.start_ms;
+		boots[i] = (double)boot_ns[i] / 1e6;
 		cores |= st.cores;
 	}
 	start_ms = run_median(starts, nprocs);
+	boot = run_median(boots, nprocs);
 	for (i = 0; i < TRACE_MAX_CORES; i++)
 		ncores += (cores >> i) & 1;
 
@@ -355,14 +364,17 @@ procs_report(struct run *r, struct trace *tr, unsigned nprocs,
 	    params_text(&r->params, "start"), wall, seq, wall > 0 ?
 	    seq / wall : 0, ncores, ncores == 1 ? "" : "s");
 	run_note(r, "median start (%s to the child's first event): %.2f ms: "
-	    "%.2f ms measured (parlab's own %s) and %.0f ms modelled (the "
-	    "CPython interpreter's %s, calibrated work)",
+	    "%.2f ms measured (parlab's own %s) and %.2f ms modelled (what "
+	    "a CPython child spends first: %s, and calibrated work%s)",
 	    params_text(&r->params, "start"), start_ms, start_ms > boot ?
 	    start_ms - boot : 0, params_text(&r->params, "start"), boot,
-	    spawn ? "start-up in a fresh process" : "set-up after a fork");
+	    spawn ? "a fresh interpreter's pages touched" : "its pages "
+	    "copied on write from a parent of CPython's size", spawn ?
+	    ", beside multiprocessing's resource tracker starting" : "");
 	run_note(r, "each child counted to %lld in its own memory; the "
 	    "parent's counter still reads %lld", (long long)counters[0],
 	    (long long)procs_counter);
+	free(boots);
 	free(starts);
 }
 
@@ -390,9 +402,12 @@ procs_run(struct run *r, char **cause)
 	counters = xcalloc(nprocs, sizeof *counters);
 	memset(&sh, 0, sizeof sh);
 	sh.transfer_ns = xcalloc(nprocs, sizeof *sh.transfer_ns);
-	if (params_choice(&r->params, "share") == 1 && procs_shares_create(&sh,
-	    nprocs, (size_t)params_int(&r->params, "payload"), cause) != 0) {
-		procs_shares_free(&sh, 0);
+	sh.boot_ns = xcalloc(nprocs, sizeof *sh.boot_ns);
+	if ((params_choice(&r->params, "share") == 1 && procs_shares_create(&sh,
+	    nprocs, (size_t)params_int(&r->params, "payload"), cause) != 0) ||
+	    (params_choice(&r->params, "start") == 0 &&
+	    pyboot_heap_create(cause) != 0)) {
+		procs_shares_free(&sh, sh.seg != NULL ? nprocs : 0);
 		free(counters);
 		free(ps);
 		return -1;
@@ -403,10 +418,12 @@ procs_run(struct run *r, char **cause)
 	if (error != 0)
 		proc_stop_all();	/* every child, even the good ones */
 	run_end(r);
+	pyboot_heap_free();	/* the forked children are gone */
+	pyboot_tracker_join();
 	if (error == 0)
 		error = run_baseline(r, NULL, procs_sequential, r, &b, cause);
 	if (error == 0)
-		procs_report(r, tr, nprocs, b.ns, counters);
+		procs_report(r, tr, nprocs, b.ns, counters, sh.boot_ns);
 	if (error == 0)
 		procs_report_share(r, &sh, nprocs);
 	procs_shares_free(&sh, nprocs);
@@ -486,8 +503,10 @@ procs_shares_free(struct procs_share *sh, unsigned n)
 		share_free(&sh->seg[i]);
 	free(sh->seg);
 	free(sh->transfer_ns);
+	free(sh->boot_ns);
 	sh->seg = NULL;
 	sh->transfer_ns = NULL;
+	sh->boot_ns = NULL;
 }
 
 /*

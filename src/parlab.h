@@ -846,6 +846,12 @@ void	 pool_chunk_running(struct pool *, size_t, int);
 /* demo-pool-proc.c */
 extern const struct pool_backend pool_proc_backend;
 int	 pool_proc_worker(struct proc_ctx *, int, char **, char **);
+/* pyboot.c: CPython's start of a worker process, modelled */
+int	 pyboot_heap_create(char **);
+void	 pyboot_heap_free(void);
+int	 pyboot_run(struct worker *, enum proc_start, uint64_t *);
+int	 pyboot_tracker_start(char **);
+void	 pyboot_tracker_join(void);
 
 /* race-witness.c */
 struct witness;

@@ -56,8 +56,9 @@ finish_worker(struct proc *p, size_t payload)
 	ck_assert_int_eq(proc_recv(p->in, &type, &body, &len, &cause), 0);
 	ck_assert_msg(type != PROC_MSG_ERROR, "worker failed: %s",
 	    (char *)body);
-	/* The procs result: index, counter, sent_ns (24 bytes), payload. */
-	ck_assert_uint_eq(len, 24 + payload);
+	/* The procs result: index, counter, sent_ns, boot_ns (32 bytes),
+	 * payload. */
+	ck_assert_uint_eq(len, 32 + payload);
 	free(body);
 	ck_assert_msg(proc_wait(p, &cause) == 0, "%s", cause);
 	ck_assert_int_eq(p->pid, -1);
