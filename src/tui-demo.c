@@ -33,18 +33,18 @@
 
 #include "parlab.h"
 
-#define TUI_RUN_NICE	10	/* the run's threads, below the UI's 0 */
+#define TUI_RUN_NICE	19	/* the run's threads, below the UI's 0 */
 
 /*
- * The run thread: execute the demo to its end, a few nice steps below the
- * UI thread.  Threads and processes the demo starts inherit the value, so
- * every worker keeps the same weight as the others (the demo's story is
- * unchanged) while the UI thread, when it wakes for a frame, need not wait
- * behind 256 runnable workers for a core.  Raising one's own nice value
- * needs no privilege; if it fails the run goes on as before.  Measured
- * with bench/ui.sh (race threads=256 at 200x80): 21-24 fps and frames of
- * 128-245 ms at nice 0 (the UI thread ready but waiting for a core 35-49 %
- * of the time), 31-32 fps and 9-54 ms at nice 10.
+ * The run thread: execute the demo to its end, at the lowest priority a
+ * process may give itself.  Threads and processes the demo starts inherit
+ * the value, so every worker keeps the same weight as the others (the
+ * demo's story is unchanged) while the UI thread, when it wakes for a
+ * frame, need not wait behind 256 runnable workers for a core.  Raising
+ * one's own nice value needs no privilege; if it fails the run goes on as
+ * before.  Measured with bench/ui.sh (race threads=256 at 200x80, the
+ * longest frame of a session): 128-245 ms at nice 0, 9-54 ms at nice 10,
+ * 13-53 ms with a median of 18 at nice 19 (5 runs each).
  */
 static void *
 tui_demo_thread(void *arg)

@@ -24,12 +24,12 @@ nice_of() {
 }
 niced=0 i=0
 while [ "$niced" -lt 2 ] && [ $i -lt 500 ]; do
-	niced=$(nice_of /proc/"$pid"/task/*/stat | grep -c '^10$')
+	niced=$(nice_of /proc/"$pid"/task/*/stat | grep -c '^19$')
 	i=$((i + 1))
 done
-[ "$niced" -ge 2 ] || fail "no thread of the live run at nice 10"
-[ "$(nice_of "/proc/$pid/task/$pid/stat")" = 0 ] || fail "the UI thread is niced"
-ok "the run's threads ($niced seen) are at nice 10, the UI thread at 0"
+[ "$niced" -ge 2 ] || fail "no thread of the live run at nice 19"
+[ "$(nice_of "/proc/$pid/task/$pid/stat")" = "$(nice)" ] || fail "the UI thread is niced"
+ok "the run's threads ($niced seen) are at nice 19, the UI thread at $(nice), as started"
 tmux_wait 'T0 +│' 20
 tmux_wait '\+[0-9]+ more lanes \(1-[0-9]+ of 256 shown\)' 20
 tmux_wait 'cpu1 +│'
