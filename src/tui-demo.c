@@ -72,28 +72,6 @@ tui_run_free(struct tui_run *tr)
 	free(tr);
 }
 
-/* The parameters a run was given explicitly, as "k=v k=v". */
-static char *
-tui_demo_label(const struct params *p)
-{
-	char		*s = xstrdup(""), *n;
-	unsigned	 i;
-
-	for (i = 0; i < p->n; i++) {
-		if (!p->v[i].set)
-			continue;
-		xasprintf(&n, "%s%s%s=%s", s, *s ? " " : "",
-		    p->v[i].spec->name, p->v[i].text);
-		free(s);
-		s = n;
-	}
-	if (*s == '\0') {
-		free(s);
-		s = xstrdup("defaults");
-	}
-	return s;
-}
-
 /* Show a run block's demo: its knobs start as the lesson set them. */
 void
 tui_demo_open(struct tui *t, const struct lesson_block *b)
@@ -267,7 +245,7 @@ tui_demo_start(struct tui *t)
 		return -1;
 	tr = xcalloc(1, sizeof *tr);
 	tr->run = run_create(d->block->demo, &d->params, 1);
-	tr->label = tui_demo_label(&d->params);
+	tr->label = tui_demo_diff(tr, NULL);	/* what was set */
 	tr->seq = ++d->nruns;
 	if ((error = pthread_create(&tr->thread, NULL, tui_demo_thread,
 	    tr->run)) != 0) {
