@@ -178,12 +178,13 @@ pool_thread_close(void *arg)
 	pthread_mutex_unlock(&p->mutex);
 }
 
-/* Start the threads; if one cannot start, the queue closes on the rest. */
+/*
+ * Start the threads (their team was made before the trace was published);
+ * if one cannot start, the queue closes on the rest.
+ */
 static int
 pool_thread_start(struct pool *p, char **cause)
 {
-	run_workers_init(&p->ws, p->run, p->tr, p->nworkers, "T",
-	    p->use_gil ? &p->gil : NULL, p);
 	p->ws.wake = pool_thread_close;
 	p->ws.wake_arg = p;
 	p->started = 1;
@@ -399,12 +400,19 @@ pool_run(struct run *r, char **cause)
 	nlanes = p.nworkers + 1 + (p.use_gil ? 1 : 0);
 	if ((p.tr = run_trace(r, nlanes, cause)) == NULL)
 		return -1;
-	for (i = 0; i < p.nworkers; i++) {
-		snprintf(name, sizeof name, "%c%u", p.be == &pool_threads ?
-		    'T' : 'P', i);
-		trace_lane_init(p.tr, i, name, p.be == &pool_threads ?
-		    LANE_THREAD : LANE_PROCESS);
-	}
+	/*
+	 * Every lane is named here, before run_begin() shows the trace to the
+	 * UI: naming the thread team's lanes in its start would write what the
+	 * UI is already reading.
+	 */
+	if (p.be == &pool_threads)
+		run_workers_init(&p.ws, r, p.tr, p.nworkers, "T",
+		    p.use_gil ? &p.gil : NULL, &p);
+	else
+		for (i = 0; i < p.nworkers; i++) {
+			snprintf(name, sizeof name, "P%u", i);
+			trace_lane_init(p.tr, i, name, LANE_PROCESS);
+		}
 	p.counter_lane = p.nworkers;
 	trace_lane_init(p.tr, p.counter_lane, "futures", LANE_COUNTER);
 	if (p.use_gil)

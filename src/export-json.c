@@ -107,6 +107,7 @@ export_json_workers(FILE *f, const struct trace *tr)
 	struct lane_stats	 st;
 	struct json		 j;
 	unsigned		 lane, c, n = 0, k;
+	char			 name[32];
 
 	fputc('[', f);
 	for (lane = 0; tr != NULL && lane < trace_lanes(tr); lane++) {
@@ -117,7 +118,7 @@ export_json_workers(FILE *f, const struct trace *tr)
 		j.f = f;
 		j.first = 1;
 		json_key(&j, "lane");
-		json_string(f, trace_lane(tr, lane)->name);
+		json_string(f, trace_lane_name(tr, lane, name, sizeof name));
 		json_key(&j, "type");
 		json_string(f, trace_lane_type_names[trace_lane(tr,
 		    lane)->type]);

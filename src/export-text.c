@@ -40,7 +40,7 @@ export_text_lane(FILE *f, const struct timeline *tl, unsigned lane,
 	const struct trace_lane	*l = trace_lane(tl->trace, lane);
 	uint8_t			 st[TEXT_COLS];
 	int64_t			 val[TEXT_COLS];
-	char			 row[TEXT_COLS + 1];
+	char			 row[TEXT_COLS + 1], name[32];
 	unsigned		 c;
 
 	if (l->type == LANE_GIL || l->type == LANE_COUNTER) {
@@ -64,7 +64,8 @@ export_text_lane(FILE *f, const struct timeline *tl, unsigned lane,
 				row[c] = export_text_digit(val[c] % 36);
 	}
 	row[TEXT_COLS] = '\0';
-	fprintf(f, "%-8.8s|%s|\n", l->name, row);
+	fprintf(f, "%-8.8s|%s|\n", trace_lane_name(tl->trace, lane, name,
+	    sizeof name), row);
 }
 
 /*
@@ -211,6 +212,7 @@ export_text_workers(FILE *f, const struct trace *tr)
 {
 	struct lane_stats	st;
 	unsigned		lane, shown = 0, c;
+	char			name[32];
 
 	fprintf(f, "  %-8s %10s %10s %10s  %s\n", "lane", "cpu ms", "wait ms",
 	    "io ms", "cores");
@@ -223,7 +225,8 @@ export_text_workers(FILE *f, const struct trace *tr)
 		}
 		run_lane_stats(tr, lane, &st);
 		fprintf(f, "  %-8.8s %10.1f %10.1f %10.1f  ",
-		    trace_lane(tr, lane)->name, st.cpu_ms, st.wait_ms,
+		    trace_lane_name(tr, lane, name, sizeof name), st.cpu_ms,
+		    st.wait_ms,
 		    st.io_ms);
 		for (c = 0; c < TRACE_MAX_CORES; c++)
 			if (st.cores & (1ULL << c))

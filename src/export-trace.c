@@ -44,6 +44,7 @@ export_trace_names(struct trace_out *o, const struct trace *tr)
 {
 	unsigned	lane;
 	int		pid;
+	char		name[32];
 
 	export_trace_begin(o);
 	fprintf(o->f, "{\"ph\":\"M\",\"name\":\"process_name\",\"pid\":%d,"
@@ -59,7 +60,8 @@ export_trace_names(struct trace_out *o, const struct trace *tr)
 		export_trace_begin(o);
 		fprintf(o->f, "{\"ph\":\"M\",\"name\":\"thread_name\","
 		    "\"pid\":%d,\"tid\":%u,\"args\":{\"name\":", pid, lane);
-		json_string(o->f, trace_lane(tr, lane)->name);
+		json_string(o->f, trace_lane_name(tr, lane, name,
+		    sizeof name));
 		fputs("}}", o->f);
 		export_trace_begin(o);
 		fprintf(o->f, "{\"ph\":\"M\",\"name\":\"thread_sort_index\","
@@ -105,7 +107,9 @@ export_trace_marks(struct trace_out *o, const struct timeline *tl,
 {
 	const struct tl_lane	*ll = &tl->lanes[lane];
 	const struct tl_mark	*m;
-	const char		*name = trace_lane(tl->trace, lane)->name;
+	char			 buf[32];
+	const char		*name = trace_lane_name(tl->trace, lane, buf,
+				    sizeof buf);
 	size_t			 i;
 	int			 pid = export_trace_pid(tl->trace, lane);
 

@@ -136,7 +136,8 @@ struct trace_event {
 struct trace_lane {
 	char		 name[32];
 	uint32_t	 type;		/* enum lane_type */
-	int32_t		 pid;		/* the process writing it, for LANE_PROCESS */
+	_Atomic int32_t	 pid;		/* the process writing it, for LANE_PROCESS;
+					   set by that child as it starts */
 	_Atomic uint64_t head;		/* events written so far */
 	_Atomic uint64_t dropped;	/* events lost to a full lane */
 	uint64_t	 since;		/* when the current state began */
@@ -173,9 +174,12 @@ void		 trace_account(struct trace *, unsigned, enum state, uint64_t);
 void		 trace_point(struct trace *, unsigned, enum ev_kind, int64_t);
 void		 trace_lane_cpu(struct trace *, unsigned, uint64_t);
 void		 trace_lane_pid(struct trace *, unsigned, pid_t);
+void		 trace_shown(struct trace *);
 unsigned	 trace_lanes(const struct trace *);
 uint64_t	 trace_capacity(const struct trace *);
 const struct trace_lane *trace_lane(const struct trace *, unsigned);
+const char	*trace_lane_name(const struct trace *, unsigned, char *,
+		    size_t);
 struct trace_lane *trace_lane_writer(struct trace *, unsigned);
 uint64_t	 trace_count(const struct trace *, unsigned);
 const struct trace_event *trace_event(const struct trace *, unsigned, uint64_t);

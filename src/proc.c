@@ -479,12 +479,10 @@ proc_child_body(struct trace *tr, unsigned lane, int in, int out,
 	const struct demo_class		*cls = demo_find(demo);
 	struct proc_ctx			 ctx;
 	struct worker			 w;
-	char				 name[32], *cause = NULL;
+	char				*cause = NULL;
 	int				 status = 0;
 
-	snprintf(name, sizeof name, "P%d", (int)getpid());
-	trace_lane_init(tr, lane, name, LANE_PROCESS);
-	trace_lane_pid(tr, lane, getpid());
+	trace_lane_pid(tr, lane, getpid());	/* its name, "P<pid>", from now */
 	trace_state(tr, lane, STATE_RUNNING);
 
 	memset(&w, 0, sizeof w);

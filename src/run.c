@@ -102,9 +102,11 @@ run_trace(struct run *r, unsigned nlanes, char **cause)
 void
 run_begin(struct run *r)
 {
-	if (r->made != NULL)
+	if (r->made != NULL) {
+		trace_shown(r->made);
 		atomic_store_explicit(&r->trace, r->made,
 		    memory_order_release);
+	}
 	r->begin_ns = clock_ns();
 	r->wall_ns = 0;
 }

@@ -81,6 +81,7 @@ struct trace {
 	uint64_t		 mask;
 	size_t			 size;
 	int			 fd;	/* memfd, -1 if anonymous */
+	int			 shown;	/* readers may see it: names are fixed */
 };
 
 const struct trace_state_info trace_states[STATE_COUNT] = {
@@ -303,6 +304,16 @@ trace_rewind(struct trace *tr)
 	atomic_store(&tr->hdr->chunks_used, 0);
 }
 
+/*
+ * Note that readers may now see the trace (run_begin() publishes it): from
+ * here a lane's name and type are fixed, and naming one is a bug.
+ */
+void
+trace_shown(struct trace *tr)
+{
+	tr->shown = 1;
+}
+
 /* The memfd behind the trace, for a child to inherit; -1 if none. */
 int
 trace_fd(const struct trace *tr)
@@ -310,16 +321,24 @@ trace_fd(const struct trace *tr)
 	return tr->fd;
 }
 
-/* Name a lane and give it a type; call before any worker writes to it. */
+/*
+ * Name a lane and give it a type; call before run_begin() shows the trace
+ * to readers, since they read the name without a lock.
+ */
 void
 trace_lane_init(struct trace *tr, unsigned lane, const char *name,
     enum lane_type type)
 {
 	struct trace_lane	*l = &tr->lanes[lane];
 
+	if (tr->shown)
+		fatal("lane %u named after its trace was shown to readers",
+		    lane);
 	snprintf(l->name, sizeof l->name, "%s", name);
 	l->type = type;
-	l->pid = (int32_t)getpid();
+	/* A process lane's child sets its own pid when it starts. */
+	atomic_store_explicit(&l->pid, type == LANE_PROCESS ? 0 :
+	    (int32_t)getpid(), memory_order_relaxed);
 }
 
 /* Whether events are stored (--no-trace switches this off). */
@@ -513,7 +532,8 @@ trace_lane_cpu(struct trace *tr, unsigned lane, uint64_t ns)
 void
 trace_lane_pid(struct trace *tr, unsigned lane, pid_t pid)
 {
-	tr->lanes[lane].pid = (int32_t)pid;
+	atomic_store_explicit(&tr->lanes[lane].pid, (int32_t)pid,
+	    memory_order_relaxed);
 }
 
 /* How many lanes the trace has. */
@@ -532,6 +552,25 @@ trace_capacity(const struct trace *tr)
 	if (n > tr->hdr->lane_chunks)
 		n = tr->hdr->lane_chunks;
 	return n << tr->shift;
+}
+
+/*
+ * A lane's name as shown: a process lane whose child has started is
+ * "P<pid>".  The child sets only the pid (one atomic store): writing the
+ * name itself would race with a UI drawing it, so it is made here, in buf.
+ */
+const char *
+trace_lane_name(const struct trace *tr, unsigned lane, char *buf,
+    size_t size)
+{
+	const struct trace_lane	*l = &tr->lanes[lane];
+	int32_t			 pid = atomic_load_explicit(&l->pid,
+				     memory_order_relaxed);
+
+	if (l->type != LANE_PROCESS || pid <= 0)
+		return l->name;
+	snprintf(buf, size, "P%ld", (long)pid);
+	return buf;
 }
 
 /* A lane's header, for reading: its writers go through trace_state() &c. */

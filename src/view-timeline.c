@@ -134,10 +134,11 @@ view_timeline_lane(const struct tui *t, const struct timeline *tl,
 				    l->type == LANE_COUNTER;
 	uint8_t			*st;
 	int64_t			*val;
-	char			 ch[2] = { 0, 0 };
+	char			 ch[2] = { 0, 0 }, name[32];
 	int			 c, upto;
 
-	tui_put(t, y, x, VT_LABEL_W - 1, l->name, dim ? ROLE_DIM : ROLE_AXIS);
+	tui_put(t, y, x, VT_LABEL_W - 1, trace_lane_name(tl->trace, lane,
+	    name, sizeof name), dim ? ROLE_DIM : ROLE_AXIS);
 	tui_put(t, y, x + VT_LABEL_W - 1, 1, tui_sym(t, "\xe2\x94\x82", "|"),
 	    ROLE_AXIS);
 	x += VT_LABEL_W;

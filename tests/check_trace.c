@@ -167,6 +167,41 @@ START_TEST(test_trace_fork_shares)
 }
 END_TEST
 
+/*
+ * A process lane is named "P<pid>" once its child sets the pid, without
+ * the child writing the name a reader may be drawing.
+ */
+START_TEST(test_trace_process_name)
+{
+	struct trace	*tr;
+	char		*cause = NULL, buf[32];
+
+	tr = trace_create(2, 1, &cause);
+	trace_lane_init(tr, 0, "P0", LANE_PROCESS);
+	trace_lane_init(tr, 1, "T1", LANE_THREAD);
+	trace_shown(tr);
+	ck_assert_str_eq(trace_lane_name(tr, 0, buf, sizeof buf), "P0");
+	ck_assert_int_eq(trace_lane(tr, 0)->pid, 0);
+	ck_assert_int_eq(trace_lane(tr, 1)->pid, getpid());
+	trace_lane_pid(tr, 0, 4242);
+	ck_assert_str_eq(trace_lane_name(tr, 0, buf, sizeof buf), "P4242");
+	ck_assert_str_eq(trace_lane_name(tr, 1, buf, sizeof buf), "T1");
+	trace_destroy(tr);
+}
+END_TEST
+
+/* Naming a lane after the trace was shown to readers is a bug, caught. */
+START_TEST(test_trace_named_after_shown)
+{
+	struct trace	*tr;
+	char		*cause = NULL;
+
+	tr = trace_create(1, 1, &cause);
+	trace_shown(tr);
+	trace_lane_init(tr, 0, "T0", LANE_THREAD);	/* exits 1 */
+}
+END_TEST
+
 /* A second mapping of the memfd (what a spawned child does) sees events. */
 START_TEST(test_trace_attach)
 {
@@ -273,6 +308,8 @@ trace_suite(void)
 	tcase_add_test(edge, test_trace_bad_lanes);
 	tcase_add_test(edge, test_trace_fork_shares);
 	tcase_add_test(edge, test_trace_attach);
+	tcase_add_test(edge, test_trace_process_name);
+	tcase_add_exit_test(edge, test_trace_named_after_shown, 1);
 	tcase_add_test(edge, test_trace_concurrent_reader);
 	tcase_set_timeout(edge, 30);
 	suite_add_tcase(s, core);
