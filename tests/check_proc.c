@@ -96,12 +96,15 @@ START_TEST(test_proc_fork_and_spawn)
 {
 	struct trace	*tr;
 	struct proc	 p[2];
-	char		*cause = NULL, name[32];
+	char		*cause = NULL, name[32], buf[32];
 	pid_t		 pid[2];
 	int		 i;
 
 	tr = trace_create(2, 1, &cause);
 	ck_assert_ptr_nonnull(tr);
+	trace_lane_init(tr, 0, "P0", LANE_PROCESS);
+	trace_lane_init(tr, 1, "P1", LANE_PROCESS);
+	trace_shown(tr);	/* a child names its lane only by its pid */
 	start_worker(&p[0], PROC_FORK, tr, 0, "1000000", "100");
 	start_worker(&p[1], PROC_SPAWN, tr, 1, "1000000", "70000");
 	pid[0] = p[0].pid;
@@ -112,7 +115,8 @@ START_TEST(test_proc_fork_and_spawn)
 	ck_assert_uint_eq(proc_live(), 0);
 	for (i = 0; i < 2; i++) {
 		snprintf(name, sizeof name, "P%d", (int)pid[i]);
-		ck_assert_str_eq(trace_lane(tr, i)->name, name);
+		ck_assert_str_eq(trace_lane_name(tr, i, buf, sizeof buf),
+		    name);
 		ck_assert_int_eq(trace_lane(tr, i)->pid, pid[i]);
 		ck_assert_uint_eq(trace_lane(tr, i)->type, LANE_PROCESS);
 		ck_assert_uint_eq(trace_lane(tr, i)->state, STATE_DONE);
