@@ -34,7 +34,10 @@
  *
  * One writer per lane at a time: a worker writes its own lane; a synthetic
  * lane is written only under the lock it describes (the GIL mutex, the
- * queue mutex), which orders its writers.
+ * queue mutex), which orders its writers.  A lane's name and type are set
+ * before run_begin() shows the trace to readers and never change after
+ * (trace_shown() makes a late naming fatal); a worker process sets only its
+ * lane's pid, an atomic store, and trace_lane_name() shows it as "P<pid>".
  *
  * Each lane also keeps the time it spent in each state.  This accounting
  * runs whether or not events are recorded, so a run with --no-trace reports
