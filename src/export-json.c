@@ -107,7 +107,7 @@ export_json_workers(FILE *f, const struct trace *tr)
 	struct lane_stats	 st;
 	struct json		 j;
 	unsigned		 lane, c, n = 0, k;
-	char			 name[32];
+	char			 name[TRACE_NAME_LEN];
 
 	fputc('[', f);
 	for (lane = 0; tr != NULL && lane < trace_lanes(tr); lane++) {

@@ -40,7 +40,7 @@ export_text_lane(FILE *f, const struct timeline *tl, unsigned lane,
 	const struct trace_lane	*l = trace_lane(tl->trace, lane);
 	uint8_t			 st[TEXT_COLS];
 	int64_t			 val[TEXT_COLS];
-	char			 row[TEXT_COLS + 1], name[32];
+	char			 row[TEXT_COLS + 1], name[TRACE_NAME_LEN];
 	unsigned		 c;
 
 	if (l->type == LANE_GIL || l->type == LANE_COUNTER) {
@@ -212,7 +212,7 @@ export_text_workers(FILE *f, const struct trace *tr)
 {
 	struct lane_stats	st;
 	unsigned		lane, shown = 0, c;
-	char			name[32];
+	char			name[TRACE_NAME_LEN];
 
 	fprintf(f, "  %-8s %10s %10s %10s  %s\n", "lane", "cpu ms", "wait ms",
 	    "io ms", "cores");
@@ -226,8 +226,7 @@ export_text_workers(FILE *f, const struct trace *tr)
 		run_lane_stats(tr, lane, &st);
 		fprintf(f, "  %-8.8s %10.1f %10.1f %10.1f  ",
 		    trace_lane_name(tr, lane, name, sizeof name), st.cpu_ms,
-		    st.wait_ms,
-		    st.io_ms);
+		    st.wait_ms, st.io_ms);
 		for (c = 0; c < TRACE_MAX_CORES; c++)
 			if (st.cores & (1ULL << c))
 				fprintf(f, "%u ", c);

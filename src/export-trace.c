@@ -44,7 +44,7 @@ export_trace_names(struct trace_out *o, const struct trace *tr)
 {
 	unsigned	lane;
 	int		pid;
-	char		name[32];
+	char		name[TRACE_NAME_LEN];
 
 	export_trace_begin(o);
 	fprintf(o->f, "{\"ph\":\"M\",\"name\":\"process_name\",\"pid\":%d,"
@@ -107,7 +107,7 @@ export_trace_marks(struct trace_out *o, const struct timeline *tl,
 {
 	const struct tl_lane	*ll = &tl->lanes[lane];
 	const struct tl_mark	*m;
-	char			 buf[32];
+	char			 buf[TRACE_NAME_LEN];
 	const char		*name = trace_lane_name(tl->trace, lane, buf,
 				    sizeof buf);
 	size_t			 i;

@@ -133,8 +133,10 @@ struct trace_event {
  * fields a reader may look at while the run goes on; the accounting fields
  * belong to the writer until the run has ended.
  */
+#define TRACE_NAME_LEN	32	/* a lane's name, with its NUL */
+
 struct trace_lane {
-	char		 name[32];
+	char		 name[TRACE_NAME_LEN];
 	uint32_t	 type;		/* enum lane_type */
 	_Atomic int32_t	 pid;		/* the process writing it, for LANE_PROCESS;
 					   set by that child as it starts */

@@ -134,7 +134,7 @@ view_timeline_lane(const struct tui *t, const struct timeline *tl,
 				    l->type == LANE_COUNTER;
 	uint8_t			*st;
 	int64_t			*val;
-	char			 ch[2] = { 0, 0 }, name[32];
+	char			 ch[2] = { 0, 0 }, name[TRACE_NAME_LEN];
 	int			 c, upto;
 
 	tui_put(t, y, x, VT_LABEL_W - 1, trace_lane_name(tl->trace, lane,
