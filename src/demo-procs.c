@@ -27,8 +27,10 @@
  * what CPython's multiprocessing spends before the target runs (pyboot.c):
  * the pages a CPython child touches (copy-on-write after a fork, from a
  * parent holding a heap the size of CPython's; fresh after a spawn) and its
- * CPU as calibrated work (7 ms after a fork, 86 ms after a spawn); with
- * spawn, multiprocessing's resource tracker starts beside the first child.
+ * CPU as calibrated work (7 ms after a fork, 86 ms after a spawn); after a
+ * fork the parent goes on writing to pages it shares with the child, as
+ * CPython's Process.start() does; with spawn, multiprocessing's resource
+ * tracker starts beside the first child.
  * start_ms is the sum; each child times its modelled part, and the summary
  * says which part was measured and which modelled.
  *
@@ -282,6 +284,8 @@ procs_parallel(struct run *r, struct trace *tr, struct proc *ps,
 		spec.lane = i;
 		if (proc_start(&ps[i], &spec, cause) != 0)
 			return -1;
+		if (spec.how == PROC_FORK)
+			pyboot_forked();	/* CPython's parent goes on */
 	}
 	while (got < nprocs) {
 		if (run_stop_cause(r, cause) != 0)

@@ -856,6 +856,7 @@ int	 pool_proc_worker(struct proc_ctx *, int, char **, char **);
 int	 pyboot_heap_create(char **);
 void	 pyboot_heap_free(void);
 int	 pyboot_run(struct worker *, enum proc_start, uint64_t *);
+void	 pyboot_forked(void);
 int	 pyboot_tracker_start(char **);
 void	 pyboot_tracker_join(void);
 
