@@ -26,11 +26,11 @@
  * CPython).  A thread blocked on the mutex gives the GIL up while it waits,
  * as Lock.acquire does; otherwise it would wait forever for a holder that
  * waits for the GIL.  Under a GIL, sync=lock models `with lock:` as CPython
- * 3.11 runs it: its extra bytecodes cost RACE_WITH_COST statements, and no
- * safe point falls while the lock is held (the call of __exit__ checks for
- * a switch only once it has returned, the lock released), so no thread ever
- * waits for the lock and the lock/no-lock wall ratio is what the extra
- * bytecodes cost, as in CPython.
+ * 3.11 runs it: its extra bytecodes cost RACE_WITH_HALVES / 2 statements,
+ * and no safe point falls while the lock is held (the call of __exit__
+ * checks for a switch only once it has returned, the lock released), so no
+ * thread ever waits for the lock and the lock/no-lock wall ratio is what
+ * the extra bytecodes cost, as in CPython.
  *
  * Every lock wait is timed and counted in the thread's wait time (wait_ms)
  * and in lock_waits; only waits of 20 us or more (the thread really slept)
@@ -55,12 +55,16 @@ enum race_body { RACE_PLAIN, RACE_CALL };
  * __enter__ and __exit__ and calls acquire; CALL runs release).  CPython
  * 3.11, where no lock is ever waited for: 168-174 ns a loop with it, 29-30
  * ns without on one thread, 171 and 33 ns with ten under its GIL (fastest
- * of 7 runs), so it adds 4.2-4.7 times the bare loop.  parlab's bare loop
- * is a statement plus its real load, store and safe-point check (5-10 ns),
- * and its real trylock, unlock and call add 15-20 ns: so 4.4-5.0
- * statements, 5 as a whole number.
+ * of 7 runs), so it adds 4.2-4.7 times the bare loop; the ten-thread twin
+ * beside parlab in `make bench` adds 4.0-4.5 (lock/none 4.95-5.5).
+ * parlab's bare loop is a statement (42-43 ns here) plus its real load,
+ * store and safe-point check (about 3 ns), and its real trylock, unlock
+ * and call add about 13 ns (10 M increments: 424-466 ms without the lock,
+ * 567-595 ms with it and no statements): so 3.9-4.7 statements, 4.5 as
+ * 9 every two loops.  Whole numbers miss: 5 made lock/none 6.1 against
+ * CPython's 5.2 in one bench run, 4 made it 4.6-4.9 against 5.2-5.7.
  */
-#define RACE_WITH_COST		5
+#define RACE_WITH_HALVES	9	/* statements x 2 */
 
 static const struct param_spec race_params[] = {
 	{ "threads", PARAM_INT, "10", 1, PARLAB_MAX_WORKERS, NULL,
@@ -173,7 +177,7 @@ race_worker(void *arg)
 	struct worker	*w = arg;
 	struct race	*rc = w->arg;
 	uint64_t	 i, local = 0;
-	unsigned	 with = rc->use_gil ? RACE_WITH_COST : 0;
+	unsigned	 halves = rc->use_gil ? RACE_WITH_HALVES : 0, with;
 
 	run_workers_gate(w);
 	gil_take(w->gil, w);
@@ -184,11 +188,13 @@ race_worker(void *arg)
 			race_increment(rc, w);
 			break;
 		case RACE_LOCK:
-			/* `with lock:` costs CPython RACE_WITH_COST
-			 * statements under a GIL: entering it (load, look up
-			 * and call __enter__) before the lock is held, the
-			 * call of __exit__ while it still is.  gil=none keeps
-			 * the bare mutex of C threads. */
+			/* `with lock:` costs CPython RACE_WITH_HALVES / 2
+			 * statements under a GIL (a half on every other
+			 * loop): entering it (load, look up and call
+			 * __enter__) before the lock is held, the call of
+			 * __exit__ while it still is.  gil=none keeps the
+			 * bare mutex of C threads. */
+			with = (halves + (unsigned)(i & 1)) / 2;
 			race_statements(with - with / 2);
 			race_lock(rc, w);
 			race_increment(rc, w);
@@ -277,8 +283,9 @@ race_report(struct race *rc, struct run *r)
 		run_note(r, "under the GIL no thread ever waits for the lock "
 		    "(%llu waits): `with lock:` holds it between safe points, "
 		    "as in CPython 3.11; what it costs is its extra bytecodes, "
-		    "modelled as %d statements an increment (calibrated work)",
-		    (unsigned long long)rc->lock_waits, RACE_WITH_COST);
+		    "modelled as %.1f statements an increment (calibrated "
+		    "work)", (unsigned long long)rc->lock_waits,
+		    RACE_WITH_HALVES / 2.0);
 	if (rc->sync == RACE_ATOMIC)
 		run_note(r, "sync=atomic has no Python equivalent: CPython "
 		    "offers no atomic increment of an int; this is what C, "
