@@ -34,7 +34,7 @@
  * the parent for 8-10 ms and writes to about 97 pages it now shares with
  * the child (90 and 104 counted with getrusage() around start(), for a
  * first and a second child), each a copy-on-write fault again; parlab's own
- * start of a child takes about 7.  So after forking, parlab's parent writes
+ * start of a child writes to about 7.  So after forking, parlab's parent writes
  * to PYBOOT_PARENT_PAGES of its heap too.  That spaces the children as
  * CPython's are (the second is asked for only after the first start()
  * returns) and makes the first child's start share the machine with it.
@@ -42,8 +42,8 @@
  * How a page is written matters on a virtual machine whose page tables the
  * hypervisor shadows: an increment reads the shared page before it writes
  * it and costs a second trip (360 pages, with a second child doing the
- * same: 33-37 ms by increments, 11-13 ms by plain stores; 9-10 ms for a
- * child alone).  CPython's children pay what stores do (441 pages in 11-15
+ * same: 33-37 ms by increments, 11-13 ms by plain stores; 9-10 ms by
+ * increments for a child alone).  CPython's children pay what stores do (441 pages in 11-15
  * ms in that test, written from Python), so the model stores.
  *
  * The resource tracker.  A spawn-started program with a Queue (a semaphore)
