@@ -33,18 +33,20 @@
  * The parent's side.  After each fork, CPython's Process.start() goes on in
  * the parent for 8-10 ms and writes to about 97 pages it now shares with
  * the child (90 and 104 counted with getrusage() around start(), for a
- * first and a second child), each a copy-on-write fault again; parlab's own
- * start of a child writes to about 7.  So after forking, parlab's parent writes
- * to PYBOOT_PARENT_PAGES of its heap too.  That spaces the children as
- * CPython's are (the second is asked for only after the first start()
- * returns) and makes the first child's start share the machine with it.
+ * first and a second child), each a copy-on-write fault again; parlab's
+ * own start of a child writes to about 7.  So after forking, parlab's
+ * parent writes to PYBOOT_PARENT_PAGES of its heap too.  That spaces the
+ * children as CPython's are (the second is asked for only after the first
+ * start() returns) and makes the first child's start share the machine
+ * with it.
  *
  * How a page is written matters on a virtual machine whose page tables the
  * hypervisor shadows: an increment reads the shared page before it writes
  * it and costs a second trip (360 pages, with a second child doing the
  * same: 33-37 ms by increments, 11-13 ms by plain stores; 9-10 ms by
- * increments for a child alone).  CPython's children pay what stores do (441 pages in 11-15
- * ms in that test, written from Python), so the model stores.
+ * increments for a child alone).  CPython's children pay what stores do
+ * (441 pages in 11-15 ms in that test, written from Python), so the model
+ * stores.
  *
  * The resource tracker.  A spawn-started program with a Queue (a semaphore)
  * starts one more interpreter as its first child starts, multiprocessing's
@@ -182,8 +184,8 @@ pyboot_run(struct worker *w, enum proc_start how, uint64_t *ns)
 
 /*
  * In the parent, just after forking a child: the parent's side of CPython's
- * Process.start(), its copy-on-write faults.  Its pages lie between the
- * child's (every fourth gap), so each side copies its own.
+ * Process.start(), its copy-on-write faults.  Its pages lie in the gaps
+ * between the child's, spread over the heap, so each side copies its own.
  */
 void
 pyboot_forked(void)
