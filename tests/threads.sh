@@ -134,13 +134,18 @@ runj one task=mix threads=1 work_ms=50 gil=new
 ok "mix with one thread"
 
 # Text: one lane per thread, the GIL lane with holders; none has no GIL lane.
+# Under the GIL the I/O thread's 1 ms waits may cover less of a column than
+# its wait for the GIL does (a loaded machine lengthens the convoy), so its
+# lane shows one or the other; without a GIL its waits fill the lane.
 "$PARLAB" run threads scale=0.05 threads=3 task=mix > "$TEST_TMP/t" || fail "text run"
 grep -q "^T0 *|.*#" "$TEST_TMP/t" || fail "no running T0: $(cat "$TEST_TMP/t")"
-grep -q "^T2-io *|.*~" "$TEST_TMP/t" || fail "no I/O lane: $(cat "$TEST_TMP/t")"
+grep -q "^T2-io *|.*[~%]" "$TEST_TMP/t" || fail "no I/O lane: $(cat "$TEST_TMP/t")"
 grep -q "^GIL *|.*[0-2]" "$TEST_TMP/t" || fail "no GIL lane: $(cat "$TEST_TMP/t")"
 grep -q "speedup" "$TEST_TMP/t" || fail "no speedup in text"
-"$PARLAB" run threads scale=0.05 gil=none > "$TEST_TMP/t" || fail "text run"
+"$PARLAB" run threads scale=0.05 threads=3 task=mix gil=none > "$TEST_TMP/t" ||
+    fail "text run"
 ! grep -q "^GIL" "$TEST_TMP/t" || fail "a GIL lane without a GIL"
+grep -q "^T2-io *|.*~~~" "$TEST_TMP/t" || fail "no I/O waits drawn: $(cat "$TEST_TMP/t")"
 ok "text lanes"
 
 # Trace: the GIL holder as a counter and the drop requests as instants.
