@@ -13,7 +13,7 @@
 # be measured; a missed target is reported, not an error.
 #
 # Environment: PARLAB (the binary), BENCH_TRACE (bench/bench_trace),
-# BENCH_RUNS (default 5), BENCH_RATIO_RUNS (default 9: the three rows held
+# BENCH_RUNS (default 5), BENCH_RATIO_RUNS (default 15: the three rows held
 # to CPython within 15 %, whose CPython side swings most under load),
 # BENCH_ONLY (a grep -E pattern of row names).
 set -u
@@ -22,7 +22,7 @@ top=$(cd "$here/.." && pwd)
 PARLAB=${PARLAB:-$top/src/parlab}
 BENCH_TRACE=${BENCH_TRACE:-$top/bench/bench_trace}
 RUNS=${BENCH_RUNS:-5}
-RATIO_RUNS=${BENCH_RATIO_RUNS:-9}
+RATIO_RUNS=${BENCH_RATIO_RUNS:-15}
 OUT=${BENCH_OUT:-$here/results.json}
 PY=$(command -v python3 || true)
 TMP=$(mktemp -d)
@@ -64,14 +64,21 @@ want() {
 	[ -z "${BENCH_ONLY:-}" ] || echo "$1" | grep -q -E "$BENCH_ONLY"
 }
 
-# sample FILE ARGS...: run `parlab run ARGS --format json` RUNS times,
-# one JSON object a line in FILE.
+# once FILE ARGS...: run `parlab run ARGS --format json` once, its JSON
+# object a line added to FILE.
+once() {
+	local f=$1
+	shift
+	timeout 300 "$PARLAB" run "$@" --format json 2>/dev/null | head -n 1 >> "$f"
+}
+
+# sample FILE ARGS...: once, RUNS times, into a FILE emptied first.
 sample() {
 	local f=$1 i
 	shift
 	: > "$f"
 	for i in $(seq "$RUNS"); do
-		timeout 300 "$PARLAB" run "$@" --format json 2>/dev/null | head -n 1 >> "$f"
+		once "$f" "$@"
 	done
 }
 
@@ -113,6 +120,21 @@ both() {
 	else
 		sample "$f" "$@"
 	fi
+}
+
+# bothpair FILE_A FILE_B PARAM_A PARAM_B ARGS...: both, for two settings
+# of one parameter taken in turn, run by run, so a ratio of the two divides
+# runs a few seconds apart, not minutes (the machine's load drifts).
+bothpair() {
+	local fa=$1 fb=$2 pa=$3 pb=$4 i cmp=()
+	shift 4
+	[ -z "$PY" ] || cmp=(--compare python)
+	: > "$fa"
+	: > "$fb"
+	for i in $(seq "$RUNS"); do
+		PARLAB_PYTHON=$PY once "$fa" "$@" "$pa" "${cmp[@]}"
+		PARLAB_PYTHON=$PY once "$fb" "$@" "$pb" "${cmp[@]}"
+	done
 }
 
 # ratiocol A B KEY: KEY of A over KEY of B, line by line (col or pycol).
@@ -227,7 +249,7 @@ if want fidelity; then
 	row "fidelity: convoy p50, 0.5 ms interval" ms "< 2.5" "$TMP/c" "$TMP/p"
 fi
 # The three ratios issue 12 holds within 15 % of CPython (BENCH_ONLY=ratio),
-# over RATIO_RUNS runs each.
+# over RATIO_RUNS runs each, the two sides of a ratio run in turn.
 if want fidelity || want ratio; then
 	runs_before=$RUNS
 	RUNS=$RATIO_RUNS
@@ -237,13 +259,11 @@ if want fidelity || want ratio; then
 	both "$TMP/a" race gil=new body=call
 	col "$TMP/a" lost_pct > "$TMP/p"; pycol "$TMP/a" lost_pct > "$TMP/c"
 	row "ratio: race call under GIL, lost" % "CPython +-15 %" "$TMP/c" "$TMP/p"
-	both "$TMP/a" race gil=new sync=lock
-	both "$TMP/n" race gil=new sync=none
+	bothpair "$TMP/a" "$TMP/n" sync=lock sync=none race gil=new
 	ratiocol "$TMP/a" "$TMP/n" wall_ms col > "$TMP/p"
 	ratiocol "$TMP/a" "$TMP/n" wall_ms pycol > "$TMP/c"
 	row "ratio: race lock/none wall under GIL" x "CPython +-15 %" "$TMP/c" "$TMP/p"
-	both "$TMP/a" procs start=fork task=io work_ms=100
-	both "$TMP/n" procs start=spawn task=io work_ms=100
+	bothpair "$TMP/a" "$TMP/n" start=fork start=spawn procs task=io work_ms=100
 	col "$TMP/a" start_ms > "$TMP/p"; pycol "$TMP/a" start_ms > "$TMP/c"
 	row "fidelity: process start, fork" ms "" "$TMP/c" "$TMP/p"
 	col "$TMP/n" start_ms > "$TMP/p"; pycol "$TMP/n" start_ms > "$TMP/c"
