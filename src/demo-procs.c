@@ -27,7 +27,7 @@
  * what CPython's multiprocessing spends before the target runs (pyboot.c):
  * the pages a CPython child touches (copy-on-write after a fork, from a
  * parent holding a heap the size of CPython's; fresh after a spawn) and its
- * CPU as calibrated work (7 ms after a fork, 86 ms after a spawn); after a
+ * CPU as calibrated work (7 ms after a fork, 69 ms after a spawn); after a
  * fork the parent goes on writing to pages it shares with the child, as
  * CPython's Process.start() does; with spawn, multiprocessing's resource
  * tracker starts beside the first child.
