@@ -25,6 +25,8 @@ RUNS=${BENCH_RUNS:-5}
 RATIO_RUNS=${BENCH_RATIO_RUNS:-15}
 OUT=${BENCH_OUT:-$here/results.json}
 PY=$(command -v python3 || true)
+CMP=()	# what both and bothpair add to a run: its CPython twin, if python3
+[ -z "$PY" ] || CMP=(--compare python)
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 failed=0
@@ -115,25 +117,20 @@ pycol() {
 both() {
 	local f=$1
 	shift
-	if [ -n "$PY" ]; then
-		PARLAB_PYTHON=$PY sample "$f" "$@" --compare python
-	else
-		sample "$f" "$@"
-	fi
+	PARLAB_PYTHON=$PY sample "$f" "$@" "${CMP[@]}"
 }
 
 # bothpair FILE_A FILE_B PARAM_A PARAM_B ARGS...: both, for two settings
 # of one parameter taken in turn, run by run, so a ratio of the two divides
 # runs a few seconds apart, not minutes (the machine's load drifts).
 bothpair() {
-	local fa=$1 fb=$2 pa=$3 pb=$4 i cmp=()
+	local fa=$1 fb=$2 pa=$3 pb=$4 i
 	shift 4
-	[ -z "$PY" ] || cmp=(--compare python)
 	: > "$fa"
 	: > "$fb"
 	for i in $(seq "$RUNS"); do
-		PARLAB_PYTHON=$PY once "$fa" "$@" "$pa" "${cmp[@]}"
-		PARLAB_PYTHON=$PY once "$fb" "$@" "$pb" "${cmp[@]}"
+		PARLAB_PYTHON=$PY once "$fa" "$@" "$pa" "${CMP[@]}"
+		PARLAB_PYTHON=$PY once "$fb" "$@" "$pb" "${CMP[@]}"
 	done
 }
 

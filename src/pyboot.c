@@ -32,8 +32,9 @@
  * calibrated) a week later on the same kind of machine, with the same page
  * counts: the interpreter's own code slows with the host far more than a
  * calibrated loop does.  No single figure holds on both days, so the model
- * takes their middle, PYBOOT_SPAWN_MS, about 25 % off either.  The system
- * time is the page faults above, which parlab's child takes too.
+ * takes their middle, PYBOOT_SPAWN_MS (20 % under the one, 35 % over the
+ * other).  The system time is the page faults above, which parlab's child
+ * takes too.
  *
  * The parent's side.  After each fork, CPython's Process.start() goes on in
  * the parent for 8-10 ms and writes to about 97 pages it now shares with
